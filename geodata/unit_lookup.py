@@ -1,0 +1,202 @@
+"""Small store look-ups shared by the analysis modules (scorecard, gaps, compare, trends).
+
+One unit's record (level, parent, bounding box), the indicator catalogue as a frame, and one
+unit's row of :func:`geodata.values.unit_values`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from geodata.models import Indicator, Unit
+from geodata.values import unit_values
+
+CATALOGUE_COLUMNS = (
+    "key",
+    "name_vi",
+    "name_en",
+    "pillar",
+    "kind",
+    "unit",
+    "direction",
+    "numerator_vi",
+    "numerator_en",
+    "denominator_vi",
+    "denominator_en",
+    "finest_level",
+    "sort_order",
+)
+BBOX_COLUMNS = ("min_lon", "min_lat", "max_lon", "max_lat")
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    """One unit of one vintage, as the analysis views need it."""
+
+    vintage: str
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    bbox: tuple[float, float, float, float] | None
+
+
+def find_unit(session: Session, vintage: str, code: str) -> UnitRecord:
+    """Return the unit ``code`` of ``vintage``.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage : str
+        Vintage key.
+    code : str
+        GSO code of the unit.
+
+    Returns
+    -------
+    UnitRecord
+        Code, name, level, parent code and bounding box (``None`` without geometry).
+
+    Raises
+    ------
+    ValueError
+        If the vintage has no unit with that code.
+    """
+    row = session.execute(
+        select(
+            Unit.code,
+            Unit.name,
+            Unit.level,
+            Unit.parent_code,
+            Unit.min_lon,
+            Unit.min_lat,
+            Unit.max_lon,
+            Unit.max_lat,
+        ).where(Unit.vintage_key == vintage, Unit.code == str(code))
+    ).first()
+    if row is None:
+        raise ValueError(f"no unit {code!r} in vintage {vintage!r}")
+    box = tuple(row[4:8])
+    bbox = None if any(v is None for v in box) else tuple(float(v) for v in box)
+    return UnitRecord(vintage, row[0], row[1], row[2], row[3] or None, bbox)  # type: ignore[arg-type]
+
+
+def scope_chain(session: Session, unit: UnitRecord) -> list[str]:
+    """Return the unit's code followed by its ancestors' codes, nearest first.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    unit : UnitRecord
+        The unit.
+
+    Returns
+    -------
+    list of str
+        For example ``["26677", "752", "77"]`` (what target resolution walks).
+    """
+    chain = [unit.code]
+    parent = unit.parent_code
+    while parent and parent not in chain and len(chain) < 10:
+        chain.append(parent)
+        parent = session.scalar(
+            select(Unit.parent_code).where(Unit.vintage_key == unit.vintage, Unit.code == parent)
+        )
+    return chain
+
+
+def unit_boxes(session: Session, vintage: str) -> pd.DataFrame:
+    """Return the bounding box and centre of every unit of ``vintage``.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage : str
+        Vintage key.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``code``: ``name``, ``lon``, ``lat`` (centre of the box) and
+        ``min_lon, min_lat, max_lon, max_lat`` (NaN without geometry).
+    """
+    rows = session.execute(
+        select(Unit.code, Unit.name, Unit.min_lon, Unit.min_lat, Unit.max_lon, Unit.max_lat).where(
+            Unit.vintage_key == vintage
+        )
+    ).all()
+    frame = pd.DataFrame(rows, columns=["code", "name", *BBOX_COLUMNS]).set_index("code")
+    for column in BBOX_COLUMNS:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    frame["lon"] = (frame["min_lon"] + frame["max_lon"]) / 2
+    frame["lat"] = (frame["min_lat"] + frame["max_lat"]) / 2
+    return frame
+
+
+def catalogue_frame(session: Session, indicator_key: str | None = None) -> pd.DataFrame:
+    """Return the indicator catalogue in catalogue order.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    indicator_key : str, optional
+        Only this indicator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator with :data:`CATALOGUE_COLUMNS`.
+
+    Raises
+    ------
+    ValueError
+        If ``indicator_key`` is given and unknown.
+    """
+    stmt = select(Indicator).order_by(Indicator.sort_order, Indicator.key)
+    if indicator_key is not None:
+        stmt = stmt.where(Indicator.key == indicator_key)
+    rows = [{c: getattr(ind, c) for c in CATALOGUE_COLUMNS} for ind in session.scalars(stmt)]
+    if indicator_key is not None and not rows:
+        raise ValueError(f"unknown indicator {indicator_key!r}")
+    return pd.DataFrame(rows, columns=list(CATALOGUE_COLUMNS))
+
+
+def value_row(
+    session: Session, indicator_key: str, period: str, unit: UnitRecord
+) -> pd.Series | None:
+    """Return the :func:`geodata.values.unit_values` row of one unit (``None`` if absent).
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    indicator_key : str
+        Catalogue key.
+    period : str
+        Period key.
+    unit : UnitRecord
+        The unit (its vintage is the vintage the value is shown on).
+
+    Returns
+    -------
+    pandas.Series or None
+        The unit's row.
+
+    Raises
+    ------
+    ValueError
+        As :func:`geodata.values.unit_values` (e.g. data that cannot be carried back to an
+        earlier vintage).
+    """
+    parent = None if unit.level == "province" else unit.parent_code
+    frame = unit_values(session, indicator_key, period, unit.vintage, unit.level, parent)
+    rows = frame[frame["code"] == unit.code]
+    return None if rows.empty else rows.iloc[0]

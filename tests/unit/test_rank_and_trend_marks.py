@@ -1,0 +1,40 @@
+"""Ranking order and the trend's vintage-change marks (pure helpers)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from geodata.compare import cell_column, rank_values
+from geodata.trends import mark_vintage_changes, period_order
+
+
+def test_higher_is_better_ranks_the_largest_first_and_ties_share_a_rank():
+    ranks = rank_values(pd.Series([80.0, 95.0, 95.0, math.nan, 60.0]), "higher")
+    assert list(ranks.fillna(-1)) == [3.0, 1.0, 1.0, -1, 4.0]
+
+
+def test_lower_is_better_ranks_the_smallest_first():
+    ranks = rank_values(pd.Series([3.0, 1.0, 2.0]), "lower")
+    assert list(ranks) == [3.0, 1.0, 2.0]
+
+
+def test_matrix_columns_have_no_dots():
+    assert cell_column("value", "750") == "value_750"
+
+
+def test_periods_sort_in_time_order():
+    periods = ["2025", "2023", "2025-H1", "2024", "draft"]
+    assert sorted(periods, key=period_order) == ["2023", "2024", "2025-H1", "2025", "draft"]
+
+
+def test_mark_on_the_first_period_of_each_new_vintage_per_indicator():
+    frame = pd.DataFrame(
+        {
+            "indicator": ["a", "a", "a", "a", "b", "b"],
+            "period": ["2023", "2024", "2025", "2026", "2024", "2025"],
+            "period_vintage": ["2020", "2020", "2025-07", "2025-07", "2020", "2025-07"],
+        }
+    )
+    assert list(mark_vintage_changes(frame)) == [False, False, True, False, False, True]
