@@ -1,0 +1,70 @@
+"""JSON for the HTTP API: clean values (no NaN), value items, provenance summaries."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from typing import Any
+
+from flask import Response
+
+from geodata.values import UNIT_COLUMNS
+
+JSON = "application/json"
+ITEM_FIELDS = UNIT_COLUMNS
+ITEM_EXTRAS = (
+    "type",
+    "above_100",
+    "comparator",
+    "target_scope",
+    "published_value",
+    "published_source",
+    "published_note",
+    "n_children",
+    "n_with_data",
+    "data_level",
+    "data_vintage",
+    "lon",
+    "lat",
+    "households",
+    "adults",
+)
+
+
+def plain(value: Any) -> Any:
+    """Return a JSON-ready value: NaN/NA → None, numpy scalars → Python scalars."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if not isinstance(value, str | int | float | bool | list | dict):
+        try:
+            return None if value != value else value  # pandas NA / NaT
+        except (TypeError, ValueError):
+            return None
+    return value
+
+
+def json_response(payload: Any, status: int = 200, mimetype: str = JSON) -> Response:
+    """Serialise ``payload`` as UTF-8 JSON (NaN is refused: callers clean with :func:`plain`)."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return Response(body.encode("utf-8"), status=status, mimetype=mimetype)
+
+
+def items_of(frame: Any) -> list[dict[str, Any]]:
+    """Turn a values frame into API items: the contract columns, then the known extras."""
+    columns = [*ITEM_FIELDS, *(c for c in ITEM_EXTRAS if c in frame.columns)]
+    records = frame.reindex(columns=columns).to_dict(orient="records")
+    return [{key: plain(value) for key, value in record.items()} for record in records]
+
+
+def provenance_summary(items: list[dict[str, Any]]) -> dict[str, int]:
+    """Count items per provenance (``no_data`` for units without a value)."""
+    counts = Counter(
+        item["provenance"] if item["value"] is not None and item["provenance"] else "no_data"
+        for item in items
+    )
+    return {key: counts.get(key, 0) for key in ("published", "synthetic", "no_data")} | dict(counts)
