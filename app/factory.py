@@ -1,0 +1,121 @@
+"""``create_app(settings)``: the composition root of the web app."""
+
+from __future__ import annotations
+
+import logging
+
+import dash
+from flask_compress import Compress
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from app.api import make_api_blueprint
+from app.geo_routes import GEOJSON, register_geo_routes
+from app.layout import build_layout
+from app.settings import REPO_ROOT, Settings
+from callbacks import labels, navigation
+from callbacks import map as map_callbacks
+from callbacks.view_state import Choices, default_state
+from geodata.bootstrap import init_store
+from geodata.classify import DEFAULT_SCHEME
+from geodata.models import Unit
+from geodata.service import MapService
+from geodata.store import make_engine, schema_exists
+from layers.i18n import DEFAULT_LANG, t
+
+log = logging.getLogger(__name__)
+ASSETS_DIR = REPO_ROOT / "assets"
+COMPRESS_MIMETYPES = [
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    GEOJSON,
+]
+
+
+def _store_is_empty(engine: Engine) -> bool:
+    if not schema_exists(engine):
+        return True
+    with Session(engine) as session:
+        return not session.scalar(select(func.count(Unit.id)))
+
+
+def ensure_store(engine: Engine, settings: Settings) -> None:
+    """Initialise an empty store (boundaries, catalogue, demo data) so the first serve works."""
+    if _store_is_empty(engine):
+        log.info("empty store at %s: running init", engine.url.render_as_string())
+        init_store(engine, settings.require_geodata_dir())
+
+
+def make_choices(service: MapService, settings: Settings) -> Choices:
+    """Return the allowed view values with the settings' defaults (falling back to the data's)."""
+    indicators = tuple(row["key"] for row in service.indicators())
+    periods = service.periods()
+    vintages = tuple(v["key"] for v in service.vintages())
+
+    def pick(wanted: str, allowed: tuple[str, ...]) -> str:
+        return (
+            wanted if wanted in allowed or not allowed else allowed[-1 if allowed is periods else 0]
+        )
+
+    defaults = {
+        "indicator": pick(settings.default_indicator, indicators),
+        "period": pick(settings.default_period, periods),
+        "vintage": pick(settings.default_vintage, vintages),
+        "scheme": DEFAULT_SCHEME,
+        "lang": DEFAULT_LANG,
+    }
+    return Choices(
+        indicators=indicators,
+        periods=periods,
+        vintages=vintages,
+        defaults=defaults,
+        unit_exists=lambda vintage, code: service.unit(vintage, code) is not None,
+    )
+
+
+def create_app(settings: Settings) -> dash.Dash:
+    """Build the engine, make sure the store is loaded, and return the Dash app."""
+    engine = make_engine(settings.database_url)
+    ensure_store(engine, settings)
+    service = MapService(engine)
+    choices = make_choices(service, settings)
+
+    app = dash.Dash(
+        __name__,
+        assets_folder=str(ASSETS_DIR),
+        title=t("app_title", DEFAULT_LANG),
+        update_title=None,
+        compress=False,  # configured below, with GeoJSON added to the compressed types
+        suppress_callback_exceptions=False,
+        serve_locally=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    server = app.server
+    server.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        COMPRESS_MIMETYPES=COMPRESS_MIMETYPES,
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_MIN_SIZE=500,
+    )
+    Compress(server)
+    server.extensions["dxmap.service"] = service
+    server.extensions["dxmap.engine"] = engine
+
+    prefix = app.config.requests_pathname_prefix
+    register_geo_routes(server, service, app.config.routes_pathname_prefix)
+    server.register_blueprint(make_api_blueprint(engine))
+    app.layout = build_layout(
+        default_state(choices),
+        service,
+        prefix,
+        tile_url=settings.tile_url,
+        tile_attr=settings.tile_attribution,
+    )
+    navigation.register(app, choices, service)
+    map_callbacks.register(app, service, prefix)
+    labels.register(app, service)
+    return app

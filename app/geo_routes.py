@@ -1,0 +1,67 @@
+"""Geometry as cacheable HTTP resources: ``/geo/<vintage>/<level>.geojson?parent=CODE``.
+
+The map fetches each level once by URL; the response carries a strong ETag and, when the URL
+holds the matching version (``v=``), a year-long immutable cache lifetime. Gzip bodies are
+compressed once and kept, so a level costs one compression per process.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable
+from functools import lru_cache
+
+from flask import Flask, Response, abort, request
+
+from geodata.service import MapService
+
+GEOJSON = "application/geo+json"
+LEVELS = ("province", "district", "commune", "villages")
+
+
+def _not_modified(etags: tuple[str, ...]) -> bool:
+    return any(request.if_none_match.contains(tag) for tag in etags)
+
+
+def register_geo_routes(server: Flask, service: MapService, prefix: str = "/") -> None:
+    """Add the geometry route to ``server`` under ``prefix``."""
+    vintages = {v["key"] for v in service.vintages()}
+
+    def body(vintage: str, level: str, parent: str | None) -> tuple[bytes, str]:
+        if level == "villages":
+            if not parent:
+                abort(400, description="villages need ?parent=UNIT_CODE")
+            return service.villages_json(vintage, parent)
+        return service.geometry_json(vintage, level, parent)
+
+    @lru_cache(maxsize=512)
+    def gzipped(vintage: str, level: str, parent: str | None) -> bytes:
+        return gzip.compress(body(vintage, level, parent)[0], compresslevel=6)
+
+    def geometry(vintage: str, level: str) -> Response:
+        if vintage not in vintages or level not in LEVELS:
+            abort(404)
+        parent = request.args.get("parent") or None
+        data, etag = body(vintage, level, parent)
+        use_gzip = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+        tag = f"{etag}:gzip" if use_gzip else etag
+        versioned = request.args.get("v") == etag[:12]
+        headers = {
+            "Cache-Control": "public, max-age=31536000, immutable" if versioned else "no-cache",
+            "Vary": "Accept-Encoding",
+        }
+        if _not_modified((etag, f"{etag}:gzip")):
+            response = Response(status=304, headers=headers)
+            response.set_etag(tag)
+            return response
+        payload = gzipped(vintage, level, parent) if use_gzip else data
+        response = Response(payload, mimetype=GEOJSON, headers=headers)
+        if use_gzip:
+            response.headers["Content-Encoding"] = "gzip"
+        response.set_etag(tag)
+        return response
+
+    view: Callable[[str, str], Response] = geometry
+    server.add_url_rule(
+        f"{prefix}geo/<vintage>/<level>.geojson", "dxmap_geometry", view, methods=["GET"]
+    )

@@ -1,0 +1,239 @@
+"""What the map shows for a view state: frame (geometry, fit) and restyle (hideouts, legend…).
+
+Pure functions over the service; no Dash context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+from geodata.classify import Classification, assign_classes, classify
+from geodata.extent import split_outliers, union
+from layers import choropleth, controls, legend, tables
+from layers.i18n import t
+
+
+class Service(Protocol):
+    """The part of :class:`geodata.service.MapService` the map needs (fakes in unit tests)."""
+
+    def unit(self, vintage: str, code: str | None) -> dict[str, Any] | None: ...
+    def root(self, vintage: str) -> dict[str, Any] | None: ...
+    def units_index(self, vintage: str) -> dict[str, dict[str, Any]]: ...
+    def child_level(self, vintage: str, code: str) -> str | None: ...
+    def lineage(self, vintage: str, code: str | None) -> list[dict[str, Any]]: ...
+    def geometry_json(self, vintage: str, level: str, parent: str | None) -> tuple[bytes, str]: ...
+    def villages_json(self, vintage: str, code: str) -> tuple[bytes, str]: ...
+    def indicator(self, key: str) -> dict[str, Any] | None: ...
+    def attribution(self, vintage: str) -> tuple[dict[str, Any], ...]: ...
+    def values(self, *args: Any) -> dict[str, dict[str, Any]]: ...
+    def village_values(self, *args: Any) -> dict[str, dict[str, Any]]: ...
+    def search_entries(self, vintage: str) -> tuple[dict[str, Any], ...]: ...
+
+
+def map_frame(state: Mapping[str, Any], service: Service) -> dict[str, Any]:
+    """Return which polygons, villages and bounds the view shows, and its breadcrumb chain.
+
+    A unit with child units shows its children; a unit without (a commune, or Côn Đảo) shows
+    itself among its siblings, selected, with its villages as points.
+    """
+    vintage = state["vintage"]
+    root = service.root(vintage)
+    unit = service.unit(vintage, state.get("unit"))
+    if unit is not None and root is not None and unit["code"] == root["code"]:
+        unit = None
+    frame: dict[str, Any] = {
+        "vintage": vintage,
+        "selected": None,
+        "leaf": None,
+        "unit": unit,
+        "inset": None,
+    }
+    if unit is None:
+        index = service.units_index(vintage)
+        if root is not None and root["children"]:
+            frame.update(level=service.child_level(vintage, root["code"]), parent=root["code"])
+            tops = [index[c] for c in root["children"]]
+        else:  # no province row: the top level is whatever has no loaded parent
+            tops = [u for u in index.values() if u["parent_code"] not in index]
+            frame.update(level=tops[0]["level"] if tops else None, parent=None)
+        main, outliers = split_outliers({u["code"]: u["bounds"] for u in tops})
+        frame["bounds"] = main
+        if outliers:  # islands far off the mainland (Côn Đảo) go to an inset
+            frame["inset"] = {
+                "bounds": union([index[c]["bounds"] for c in outliers]),
+                "names": [index[c]["name"] for c in outliers],
+            }
+    elif unit["children"]:
+        frame.update(level=service.child_level(vintage, unit["code"]), parent=unit["code"])
+        frame["bounds"] = unit["bounds"]
+    else:
+        frame.update(level=unit["level"], parent=unit["parent_code"], bounds=unit["bounds"])
+        frame.update(selected=unit["code"], leaf=unit["code"])
+    chain = [{"code": "", "name": root["name"] if root else ""}]
+    chain += [
+        {"code": u["code"], "name": u["name"]}
+        for u in service.lineage(vintage, unit["code"] if unit else None)
+        if root is None or u["code"] != root["code"]
+    ]
+    frame["chain"] = chain
+    return frame
+
+
+def geometry_url(prefix: str, frame: Mapping[str, Any], service: Service) -> str | None:
+    """Return the cacheable URL of the frame's polygons (versioned by their ETag)."""
+    if not frame.get("level"):
+        return None
+    _, etag = service.geometry_json(frame["vintage"], frame["level"], frame["parent"])
+    query = {"parent": frame["parent"] or "", "v": etag[:12]}
+    return f"{prefix}geo/{frame['vintage']}/{frame['level']}.geojson?{urlencode(query)}"
+
+
+def villages_url(prefix: str, frame: Mapping[str, Any], service: Service) -> str | None:
+    """Return the URL of the selected leaf unit's village points (``None`` when not at a leaf)."""
+    if not frame.get("leaf"):
+        return None
+    _, etag = service.villages_json(frame["vintage"], frame["leaf"])
+    query = {"parent": frame["leaf"], "v": etag[:12]}
+    return f"{prefix}geo/{frame['vintage']}/villages.geojson?{urlencode(query)}"
+
+
+def _classes_with(
+    classification: Classification, records: Mapping[str, Mapping[str, Any]]
+) -> dict[str, int | None]:
+    """Classes of another set of records with the breaks (or verdicts) of ``classification``."""
+    if classification.scheme == "target":
+        return {
+            code: None if rec.get("met") is None or rec.get("value") is None else int(rec["met"])
+            for code, rec in records.items()
+        }
+    return assign_classes({c: r.get("value") for c, r in records.items()}, classification.breaks)
+
+
+def _summary_record(
+    state: Mapping[str, Any], frame: Mapping[str, Any], service: Service, polygons: Mapping
+) -> tuple[str, Mapping[str, Any] | None]:
+    unit = frame["unit"]
+    vintage = state["vintage"]
+    args = (state["indicator"], state["period"], vintage)
+    if unit is None:
+        root = service.root(vintage)
+        if root is None:
+            return "", None
+        return root["name"], service.values(*args, root["level"], None).get(root["code"])
+    if frame["leaf"]:
+        return unit["name"], polygons.get(unit["code"])
+    return unit["name"], service.values(*args, unit["level"], unit["parent_code"]).get(unit["code"])
+
+
+def restyle(
+    state: Mapping[str, Any], frame: Mapping[str, Any], service: Service, stamp: int = 0
+) -> dict[str, Any]:
+    """Return everything that changes with the values: hideouts, legend, badge, table, summary."""
+    lang = state["lang"]
+    indicator = service.indicator(state["indicator"]) or {
+        "name_vi": state["indicator"],
+        "name_en": state["indicator"],
+        "unit": "%",
+        "direction": "higher",
+    }
+    unit_sign = indicator["unit"]
+    name = indicator["name_vi"] if lang == "vi" else indicator["name_en"]
+    args = (state["indicator"], state["period"], state["vintage"])
+    polygons = service.values(*args, frame["level"], frame["parent"]) if frame["level"] else {}
+    villages = service.village_values(*args, frame["leaf"]) if frame["leaf"] else {}
+    focus = villages if frame["leaf"] else polygons
+    classification = classify(
+        {c: r.get("value") for c, r in focus.items()},
+        state["scheme"],
+        met={c: r.get("met") for c, r in focus.items()},
+    )
+    n_classes = 2 if classification.scheme == "target" else len(classification.breaks)
+    colors = legend.class_colors(n_classes, classification.scheme, indicator["direction"])
+    polygon_classes = (
+        _classes_with(classification, polygons) if frame["leaf"] else classification.classes
+    )
+    plain = {
+        "scheme": classification.scheme,
+        "ranges": classification.ranges(),
+        "counts": list(classification.counts),
+        "no_data": classification.no_data,
+    }
+    level_key = "village" if frame["leaf"] else (frame["level"] or "commune")
+    rows = legend.legend_rows(plain, colors, unit_sign, lang)
+    count_noun = t("count_villages" if frame["leaf"] else "count_units", lang)
+    summary_name, summary_rec = _summary_record(state, frame, service, polygons)
+    shown = [*polygons.values(), *villages.values(), summary_rec or {}]
+    if frame["leaf"]:
+        caption = t("table_villages", lang, name=frame["unit"]["name"])
+    else:
+        caption = f"{t('table_units', lang)} · {t(f'level_{level_key}', lang)}"
+    table_rows = tables.sort_rows(
+        [{"code": code, **rec} for code, rec in focus.items()], indicator["direction"]
+    )
+    notice: list[Any] = []
+    found = next(
+        (
+            e
+            for e in service.search_entries(state["vintage"])
+            if e["value"] == state.get("found_as")
+        ),
+        None,
+    )
+    if state.get("moved_from"):
+        shown_name = frame["unit"]["name"] if frame["unit"] else t("whole_area", lang)
+        notice.append(t("notice_unit_moved", lang, name=shown_name))
+    if found is not None and found.get("former"):
+        notice.append(t("notice_former_name", lang, former=found["former"], name=found["name"]))
+    if frame["level"] and not any(r.get("value") is not None for r in polygons.values()):
+        if indicator.get("finest_level") == "province":
+            notice.append(t("notice_province_only", lang))
+        else:
+            notice.append(t("notice_no_values", lang, period=state["period"]))
+    elif frame["leaf"] and frame["unit"]["level"] != "commune":
+        notice.append(t("leaf_note", lang, name=frame["unit"]["name"]))
+    return {
+        "units_hideout": choropleth.hideout(
+            polygons,
+            polygon_classes,
+            colors,
+            unit=unit_sign,
+            lang=lang,
+            selected=frame["selected"],
+            stamp=stamp,
+        ),
+        "villages_hideout": choropleth.hideout(
+            villages,
+            _classes_with(classification, villages),
+            colors,
+            unit=unit_sign,
+            lang=lang,
+            stamp=stamp,
+        ),
+        "legend": legend.legend(
+            name, f"{state['period']} · {t(f'level_{level_key}', lang)}", rows, count_noun, lang
+        ),
+        "synthetic": any(rec.get("provenance") == "synthetic" for rec in shown),
+        "table": tables.unit_table(table_rows, caption, unit_sign, lang),
+        "summary": tables.summary(
+            summary_name or t("whole_area", lang),
+            name,
+            state["period"],
+            summary_rec,
+            unit_sign,
+            lang,
+        ),
+        "notice": notice,
+        "attribution": choropleth.attribution_children(
+            choropleth.attribution_parts(service.attribution(state["vintage"]), lang)
+        ),
+    }
+
+
+def breadcrumb(frame: Mapping[str, Any], lang: str) -> list[Any]:
+    """Return the breadcrumb of the frame (the root falls back to "whole area")."""
+    chain = [dict(crumb) for crumb in frame["chain"]]
+    if chain and not chain[0]["name"]:
+        chain[0]["name"] = t("whole_area", lang)
+    return controls.breadcrumb(chain)

@@ -1,0 +1,116 @@
+"""Colours and the map legend: class ranges, counts per class and a no-data swatch."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from dash import html
+
+from layers import ids
+from layers.choropleth import NO_DATA_COLOR
+from layers.i18n import format_value, t
+
+# ColorBrewer YlGnBu: sequential and colour-blind safe for 3–5 classes.
+SEQUENTIAL: dict[int, tuple[str, ...]] = {
+    1: ("#41b6c4",),
+    2: ("#a1dab4", "#2c7fb8"),
+    3: ("#edf8b1", "#7fcdbb", "#2c7fb8"),
+    4: ("#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"),
+    5: ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
+}
+# Blue / orange: distinguishable with every common colour-vision deficiency.
+TARGET_COLORS = ("#e66101", "#2c7fb8")  # index 0 not met, 1 met
+
+
+def class_colors(n_classes: int, scheme: str, direction: str = "higher") -> list[str]:
+    """Return one colour per class; darker means better (reversed when lower is better)."""
+    if scheme == "target":
+        return list(TARGET_COLORS)
+    if n_classes <= 0:
+        return []
+    palette = list(SEQUENTIAL[min(n_classes, max(SEQUENTIAL))])
+    return palette[::-1] if direction == "lower" else palette
+
+
+def _decimals(ranges: Sequence[Sequence[float]], unit: str) -> int | None:
+    """Fewest decimals (from the usual) that keep distinct class bounds distinct when printed."""
+    bounds = sorted({float(b) for pair in ranges for b in pair})
+    start = 1 if unit == "%" else 0
+    for digits in range(start, 4):
+        printed = {round(b, digits) for b in bounds}
+        if len(printed) == len(bounds):
+            return None if digits == start and unit != "%" else digits
+    return 3
+
+
+def legend_rows(
+    classes: Mapping[str, Any], colors: Sequence[str], unit: str, lang: str
+) -> list[dict[str, Any]]:
+    """Return the legend rows (colour, label, count), best class first, no-data row last.
+
+    ``classes`` is a plain dict: ``scheme``, ``ranges`` ([lower, upper] per class), ``counts``
+    and ``no_data``.
+    """
+    rows: list[dict[str, Any]] = []
+    if classes["scheme"] == "target":
+        counts = list(classes["counts"]) or [0, 0]
+        rows.append({"color": colors[1], "label": t("met", lang), "count": counts[1]})
+        rows.append({"color": colors[0], "label": t("not_met", lang), "count": counts[0]})
+    else:
+        digits = _decimals(classes["ranges"], unit)
+        for (lower, upper), count, color in zip(
+            classes["ranges"], classes["counts"], colors, strict=False
+        ):
+            low, high = (format_value(v, unit, lang, digits) for v in (lower, upper))
+            label = high if lower == upper else f"{low} – {high}"
+            rows.append({"color": color, "label": label, "count": count})
+        rows.reverse()
+    rows.append(
+        {
+            "color": NO_DATA_COLOR,
+            "label": t("no_data", lang),
+            "count": classes["no_data"],
+            "no_data": True,
+        }
+    )
+    return rows
+
+
+def legend(
+    title: str, subtitle: str, rows: Sequence[Mapping[str, Any]], count_noun: str, lang: str
+) -> list[Any]:
+    """Return the children of the legend box (title, one row per class, palette note)."""
+    items = [
+        html.Li(
+            [
+                html.Span(
+                    className="dxmap-swatch"
+                    + (" dxmap-swatch--nodata" if row.get("no_data") else ""),
+                    style={"backgroundColor": row["color"]},
+                ),
+                html.Span(row["label"], className="dxmap-legend-label"),
+                html.Span(
+                    str(row["count"]),
+                    className="dxmap-legend-count",
+                    title=f"{row['count']} {count_noun}",
+                ),
+            ],
+            className="dxmap-legend-row",
+        )
+        for row in rows
+    ]
+    return [
+        html.Div(title, className="dxmap-legend-title"),
+        html.Div(subtitle, className="dxmap-legend-subtitle"),
+        html.Ul(items, className="dxmap-legend-rows"),
+        html.Div(
+            [html.Span(count_noun), " · ", html.Span(t("legend_palette", lang))],
+            className="dxmap-legend-note",
+        ),
+    ]
+
+
+def legend_box(children: list[Any]) -> html.Div:
+    """Return the legend container placed over the map."""
+    return html.Div(children, id=ids.LEGEND, className="dxmap-legend", role="region")

@@ -1,0 +1,49 @@
+"""dash.testing with Debian's Chromium and chromedriver (``/usr/bin``), headless, as root."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import pytest
+from selenium.webdriver.chrome.options import Options
+
+CHROMIUM = os.environ.get("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
+
+
+def pytest_setup_options() -> Options:
+    """Give dash_duo a headless Chromium with a fresh profile (works as root, in containers)."""
+    options = Options()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--window-size=1400,900",
+        f"--user-data-dir={tempfile.mkdtemp(prefix='dxmap-chromium-')}",
+    ):
+        options.add_argument(arg)
+    return options
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _browser_available() -> None:
+    if shutil.which("chromedriver") and os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI"):
+        pytest.fail(
+            "Chromium and chromedriver are required in CI (apt-get install chromium "
+            "chromium-driver)"
+        )
+    pytest.skip("Chromium or chromedriver not installed")

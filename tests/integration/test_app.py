@@ -1,0 +1,167 @@
+"""The web app through Flask's test client: page, geometry resources, callbacks' payloads."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from typing import Any
+
+import pytest
+
+from app.factory import create_app
+from app.settings import Settings
+from layers import ids
+
+
+@pytest.fixture
+def app(store_url: str, tmp_path):
+    return create_app(Settings(database_url=store_url, instance_dir=tmp_path))
+
+
+@pytest.fixture
+def client(app):
+    return app.server.test_client()
+
+
+def _find(node: Any, ident: str) -> dict | None:
+    if isinstance(node, dict):
+        if node.get("props", {}).get("id") == ident:
+            return node
+        children = node.values()
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    for child in children:
+        found = _find(child, ident)
+        if found:
+            return found
+    return None
+
+
+def test_the_page_and_its_layout_render(client) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert b"/assets/dxmap.js" in page.data and b"/assets/dxmap.css" in page.data
+    layout = client.get("/_dash-layout").get_json()
+    units = _find(layout, ids.UNITS)
+    assert units is not None
+    assert units["props"]["url"].startswith("/geo/2020/district.geojson?parent=77&v=")
+    assert "data" not in units["props"]  # geometry comes by URL, never inside the layout
+    assert len(units["props"]["hideout"]["values"]) == 8
+    assert _find(layout, ids.SYNTHETIC_BADGE)["props"]["hidden"] is False
+    assert _find(layout, ids.LEGEND) is not None
+
+
+def test_assets_are_served_from_the_repositorys_assets_folder(client) -> None:
+    script = client.get("/assets/dxmap.js")
+    assert script.status_code == 200 and b"window.dxmap" in script.data
+
+
+def test_the_district_geometry_is_a_cacheable_compressed_resource(client) -> None:
+    plain = client.get("/geo/2020/district.geojson?parent=77")
+    assert plain.status_code == 200
+    assert plain.mimetype == "application/geo+json"
+    features = json.loads(plain.data)["features"]
+    assert len(features) == 8
+    assert all(
+        set(f["properties"]) == {"code", "name", "type", "level", "parent_code"} for f in features
+    )
+    assert plain.headers["ETag"]
+    assert plain.headers["Cache-Control"] == "no-cache"
+
+    zipped = client.get("/geo/2020/district.geojson?parent=77", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(zipped.data)) == json.loads(plain.data)
+    assert len(zipped.data) < len(plain.data) / 2
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+
+    again = client.get(
+        "/geo/2020/district.geojson?parent=77",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]},
+    )
+    assert again.status_code == 304 and not again.data
+
+
+def test_a_versioned_geometry_url_is_cached_for_a_year(app, client) -> None:
+    layout = client.get("/_dash-layout").get_json()
+    url = _find(layout, ids.UNITS)["props"]["url"]
+    response = client.get(url)
+    assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_villages_are_points_of_their_commune(client) -> None:
+    data = client.get("/geo/2020/villages.geojson?parent=26677").get_json(force=True)
+    assert len(data["features"]) == 6
+    assert {f["geometry"]["type"] for f in data["features"]} == {"Point"}
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/geo/1999/district.geojson", 404),
+        ("/geo/2020/planet.geojson", 404),
+        ("/geo/2020/villages.geojson", 400),
+    ],
+)
+def test_bad_geometry_requests_are_refused(client, url: str, status: int) -> None:
+    assert client.get(url).status_code == status
+
+
+def _callback_output(app, prop: str) -> str:
+    return next(
+        key for key in app.callback_map if f"..{prop}..." in key or key.endswith(prop + "..")
+    )
+
+
+def _post(client, output: str, inputs: list[dict]) -> dict:
+    outputs = [
+        {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+        for part in output.strip(".").split("...")
+    ]
+    payload = {
+        "output": output,
+        "outputs": outputs,
+        "inputs": inputs,
+        "changedPropIds": [],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200, response.data[:500]
+    return response.get_json()["response"]
+
+
+def test_changing_the_indicator_sends_values_only(app, client) -> None:
+    output = _callback_output(app, f"{ids.UNITS}.hideout")
+    state = {
+        "indicator": "smartphone_households",
+        "period": "2024",
+        "vintage": "2020",
+        "unit": None,
+        "scheme": "jenks",
+        "lang": "vi",
+    }
+    body = _post(client, output, [{"id": ids.VIEW, "property": "data", "value": state}])
+    hideout = body[ids.UNITS]["hideout"]
+    assert len(hideout["values"]) == 8
+    assert all(v["c"] is not None for v in hideout["values"].values())
+    text = json.dumps(body)
+    assert "coordinates" not in text and "geometry" not in text
+    assert body[ids.SYNTHETIC_BADGE]["hidden"] is False
+
+
+def test_the_first_serve_initialises_an_empty_store(tmp_path, geodata_dir) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh' / 'dxmap.sqlite'}"
+    app = create_app(Settings(database_url=url, geodata_dir=geodata_dir, instance_dir=tmp_path))
+    service = app.server.extensions["dxmap.service"]
+    assert len(service.units_index("2020")) == 1 + 8 + 82
+    assert app.server.test_client().get("/_dash-layout").status_code == 200
+
+
+def test_a_tile_url_adds_a_basemap_under_the_polygons(store_url: str, tmp_path) -> None:
+    tiles = "https://tiles.example.org/{z}/{x}/{y}.png"
+    app = create_app(Settings(database_url=store_url, instance_dir=tmp_path, tile_url=tiles))
+    layout = app.server.test_client().get("/_dash-layout").get_json()
+    the_map = _find(layout, ids.MAP)
+    kinds = [child["type"] for child in the_map["props"]["children"]]
+    assert kinds[0] == "TileLayer" and the_map["props"]["children"][0]["props"]["url"] == tiles
