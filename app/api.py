@@ -32,14 +32,10 @@ from app.api_params import (
     parse_view,
 )
 from app.openapi import API_VERSION, build_openapi
-from geodata.exports import (
-    SYNTHETIC_WARNING,
-    ExportError,
-    export_filename,
-    export_view,
-    resolve_view,
-    view_values,
-)
+from geodata.export_metadata import SYNTHETIC_WARNING
+from geodata.export_rows import view_values
+from geodata.export_view import resolve_view
+from geodata.exports import ExportError, export_filename, export_view
 from geodata.listing import (
     find_unit,
     indicator_records,

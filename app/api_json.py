@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Response
 
-from geodata.values import UNIT_COLUMNS
+from geodata.value_columns import UNIT_COLUMNS
 
 JSON = "application/json"
 ITEM_FIELDS = UNIT_COLUMNS
@@ -18,6 +18,7 @@ ITEM_EXTRAS = (
     "above_100",
     "comparator",
     "target_scope",
+    "target_scope_vintage",
     "published_value",
     "published_source",
     "published_note",

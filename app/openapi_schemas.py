@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.api_params import LEVELS
-from geodata.values import UNIT_COLUMNS
+from geodata.value_columns import UNIT_COLUMNS
 from geodata.vintages import VINTAGE_KEYS
 
 INDICATOR_KEYS_EXAMPLE = "fibre_households"
@@ -114,7 +114,14 @@ _ITEM_PROPERTIES: dict[str, Any] = {
     "type": _NULL_STR,
     "above_100": {"type": ["boolean", "null"], "description": "A percentage over 100 (legal)."},
     "comparator": {"type": ["string", "null"], "enum": [">=", ">", "<=", "<", None]},
-    "target_scope": _NULL_STR,
+    "target_scope": {
+        **_NULL_STR,
+        "description": "The unit code (or '*') the target was set for.",
+    },
+    "target_scope_vintage": {
+        **_NULL_STR,
+        "description": "The vintage of target_scope's unit (null for '*').",
+    },
     "published_value": {
         **_NULL_NUM,
         "description": "A published figure stored for this unit, shown beside the value.",

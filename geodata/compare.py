@@ -13,29 +13,12 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from geodata.unit_lookup import UnitRecord, catalogue_frame, find_unit
+from geodata.value_columns import UNIT_COLUMNS
 from geodata.values import unit_values
 
 MATRIX_INDICATOR_COLUMNS = ("key", "name_vi", "name_en", "pillar", "kind", "unit", "direction")
 CELL_FIELDS = ("value", "target", "met")
-RANKING_COLUMNS = (
-    "rank",
-    "code",
-    "name",
-    "level",
-    "parent_code",
-    "vintage",
-    "period",
-    "indicator",
-    "value",
-    "numerator",
-    "denominator",
-    "target",
-    "met",
-    "provenance",
-    "source",
-    "direction",
-    "selected",
-)
+RANKING_COLUMNS = ("rank", *UNIT_COLUMNS, "direction", "selected")
 
 
 def cell_column(field: str, code: str) -> str:

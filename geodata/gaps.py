@@ -33,6 +33,7 @@ GAP_COLUMNS = (
     "target",
     "comparator",
     "target_scope",
+    "target_scope_vintage",
     "gap",
     "shortfall",
     "shortfall_unit_vi",
@@ -254,8 +255,8 @@ def gap_register(
         One row per unit or village whose value does not meet its target (rows without a
         value or without a target are not listed), with :data:`GAP_COLUMNS`: identity and
         ``parent_name``; ``value``, ``numerator``, ``denominator``, resolved ``target``,
-        ``comparator`` and ``target_scope``; ``gap`` (value − target, negative = short);
-        ``shortfall`` (see :func:`shortfall`) counted in ``shortfall_unit_vi`` /
+        ``comparator``, ``target_scope`` and ``target_scope_vintage``; ``gap`` (value − target,
+        negative = short); ``shortfall`` (see :func:`shortfall`) counted in ``shortfall_unit_vi`` /
         ``shortfall_unit_en``; ``lon``/``lat`` (the village, or the centre of the unit's box)
         and ``min_lon, min_lat, max_lon, max_lat`` so that a map can fit the row;
         ``provenance`` and ``source``. Sorted by shortfall (largest first; NaN last), then by

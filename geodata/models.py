@@ -29,6 +29,20 @@ LEVELS = ("province", "district", "commune", "village")
 PROVENANCES = ("published", "synthetic")
 KINDS = ("ratio", "share_of_villages", "count")
 COMPARATORS = (">=", ">", "<=", "<")
+#: The fields of an observation (and of a replaced one kept for rollback) besides ids and batch.
+OBSERVATION_FIELDS = (
+    "indicator_key",
+    "period",
+    "vintage_key",
+    "level",
+    "code",
+    "numerator",
+    "denominator",
+    "value",
+    "provenance",
+    "source_key",
+    "note",
+)
 
 
 class Base(DeclarativeBase):

@@ -29,9 +29,11 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from geodata.catalogue import PILLARS
+from geodata.hierarchy import load_hierarchy
 from geodata.models import LEVELS
-from geodata.targets import is_met, load_targets, resolve_target
-from geodata.unit_lookup import catalogue_frame, find_unit, scope_chain, value_row
+from geodata.target_scopes import unit_rules
+from geodata.targets import is_met, load_targets
+from geodata.unit_lookup import catalogue_frame, find_unit, value_row
 
 STATUSES = ("met", "not_met", "no_target", "no_data")
 LOWER_COMPARATORS = ("<=", "<")
@@ -49,6 +51,7 @@ SCORECARD_COLUMNS = (
     "target",
     "comparator",
     "target_scope",
+    "target_scope_vintage",
     "gap",
     "status",
     "provenance",
@@ -172,8 +175,9 @@ def scorecard(session: Session, period: str, vintage: str, unit_code: str) -> pd
     pandas.DataFrame
         One row per catalogue indicator (catalogue order) with :data:`SCORECARD_COLUMNS`:
         catalogue fields, ``value`` (percentage or count, NaN without data), ``numerator``,
-        ``denominator``, the resolved ``target``, ``comparator`` and ``target_scope`` (the code
-        or ``*`` the threshold was set for), ``gap`` (negative = short of the target),
+        ``denominator``, the resolved ``target``, ``comparator``, ``target_scope`` and
+        ``target_scope_vintage`` (the code or ``*`` the threshold was set for, and the vintage
+        of that code), ``gap`` (negative = short of the target),
         ``status`` (``met``, ``not_met``, ``no_target``, ``no_data``), the value's
         ``provenance`` and ``source``, a ``published_value`` stored for this very unit (shown
         beside the computed value, never replacing it), ``above_100`` and ``applicable``
@@ -188,6 +192,7 @@ def scorecard(session: Session, period: str, vintage: str, unit_code: str) -> pd
     catalogue = catalogue_frame(session)
     value_columns = [c for c in SCORECARD_COLUMNS[7:-1] if c not in ("gap", "status")]
     records = []
+    hier, cache = None, {}
     for indicator in catalogue.to_dict("records"):
         record = {column: indicator[column] for column in SCORECARD_COLUMNS[:7]}
         try:
@@ -197,12 +202,12 @@ def scorecard(session: Session, period: str, vintage: str, unit_code: str) -> pd
         if row is not None:
             record.update({c: row.get(c) for c in value_columns})
         else:
+            hier = hier or load_hierarchy(session, vintage)
             rules = load_targets(session, indicator["key"], period)
-            rule = resolve_target(rules, scope_chain(session, unit))
+            rule = unit_rules(session, rules, hier, [unit.code], cache)[unit.code]
             if rule is not None:
-                record.update(
-                    target=rule.threshold, comparator=rule.comparator, target_scope=rule.scope_code
-                )
+                record.update(target=rule.threshold, comparator=rule.comparator)
+                record.update(target_scope=rule.scope_code, target_scope_vintage=rule.scope_vintage)
         finest = _DEPTH.get(indicator["finest_level"], len(LEVELS))
         record["applicable"] = finest >= _DEPTH.get(unit.level, 0)
         records.append(record)
@@ -213,7 +218,8 @@ def scorecard(session: Session, period: str, vintage: str, unit_code: str) -> pd
     card["above_100"] = card["above_100"].fillna(False).astype(bool)
     # Data beats the catalogue's claim: an imported value makes the indicator applicable.
     card["applicable"] = card["applicable"].astype(bool) | card["value"].notna()
-    for column in ("comparator", "target_scope", "provenance", "source", "published_source"):
+    text_columns = ("comparator", "target_scope", "target_scope_vintage", "provenance", "source")
+    for column in (*text_columns, "published_source"):
         card[column] = card[column].astype(object).where(card[column].notna(), None)
     card = score(card)[list(SCORECARD_COLUMNS)]
     card.attrs.update(unit=unit.code, name=unit.name, level=unit.level)

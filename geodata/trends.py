@@ -36,9 +36,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from geodata.crosswalk import crosswalk_path
 from geodata.models import Observation, Vintage
 from geodata.unit_lookup import UnitRecord, catalogue_frame, find_unit, value_row
-from geodata.values import crosswalk_path
 from geodata.vintages import period_bounds, vintage_for_period
 
 METHODS = ("own_vintage", "villages", "crosswalk", "successor")

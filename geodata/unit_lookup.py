@@ -86,31 +86,6 @@ def find_unit(session: Session, vintage: str, code: str) -> UnitRecord:
     return UnitRecord(vintage, row[0], row[1], row[2], row[3] or None, bbox)  # type: ignore[arg-type]
 
 
-def scope_chain(session: Session, unit: UnitRecord) -> list[str]:
-    """Return the unit's code followed by its ancestors' codes, nearest first.
-
-    Parameters
-    ----------
-    session : sqlalchemy.orm.Session
-        An open session.
-    unit : UnitRecord
-        The unit.
-
-    Returns
-    -------
-    list of str
-        For example ``["26677", "752", "77"]`` (what target resolution walks).
-    """
-    chain = [unit.code]
-    parent = unit.parent_code
-    while parent and parent not in chain and len(chain) < 10:
-        chain.append(parent)
-        parent = session.scalar(
-            select(Unit.parent_code).where(Unit.vintage_key == unit.vintage, Unit.code == parent)
-        )
-    return chain
-
-
 def unit_boxes(session: Session, vintage: str) -> pd.DataFrame:
     """Return the bounding box and centre of every unit of ``vintage``.
 

@@ -14,439 +14,35 @@ Provenance is never mixed silently: a unit's ``value`` is always the computed ag
 aggregate's provenance (``synthetic`` if any input is), and a ``published`` figure stored for that
 same unit is shown beside it as ``published_value`` (with ``published_source`` and
 ``published_note``).
+
+Targets follow :mod:`geodata.target_scopes`: a target scoped to a unit of another vintage (the
+2024 island threshold of Côn Đảo district, 755) reaches the units of the vintage shown through the
+crosswalk (Đặc khu Côn Đảo, 26732), and every row says which scope and vintage its target came from.
+
+The computation lives in :mod:`geodata.value_rollup`; this module is the public entry point.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-
-import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.aggregate import PERCENT_KINDS, aggregate, chain_links, row_values
-from geodata.models import (
-    LEVELS,
-    CrosswalkLink,
-    Indicator,
-    Observation,
-    Unit,
-    Village,
-    VillageParent,
-    Vintage,
+from geodata.aggregate import PERCENT_KINDS, row_values
+from geodata.hierarchy import check_vintage_level, load_hierarchy, village_parent_links
+from geodata.models import Indicator, Village, Vintage
+from geodata.target_scopes import village_rules
+from geodata.targets import apply_rules, load_targets
+from geodata.value_columns import (
+    INDICATOR_COLUMNS,
+    UNIT_COLUMNS,
+    UNIT_EXTRA_COLUMNS,
+    VILLAGE_COLUMNS,
+    VILLAGE_EXTRA_COLUMNS,
 )
-from geodata.targets import apply_targets, load_targets
+from geodata.value_rollup import find_indicator, load_observations, unit_rows
 
-# The columns every unit table starts with (exports and the API rely on these names).
-UNIT_COLUMNS = (
-    "code",
-    "name",
-    "level",
-    "parent_code",
-    "vintage",
-    "period",
-    "indicator",
-    "value",
-    "numerator",
-    "denominator",
-    "target",
-    "met",
-    "provenance",
-    "source",
-)
-UNIT_EXTRA_COLUMNS = (
-    "type",
-    "n_children",
-    "n_with_data",
-    "above_100",
-    "comparator",
-    "target_scope",
-    "published_value",
-    "published_source",
-    "published_note",
-    "data_level",
-    "data_vintage",
-)
-VILLAGE_COLUMNS = (
-    "code",
-    "name",
-    "lon",
-    "lat",
-    "households",
-    "adults",
-    "value",
-    "numerator",
-    "denominator",
-    "target",
-    "met",
-    "provenance",
-    "source",
-)
-VILLAGE_EXTRA_COLUMNS = (
-    "parent_code",
-    "level",
-    "vintage",
-    "period",
-    "indicator",
-    "above_100",
-    "comparator",
-    "target_scope",
-)
-INDICATOR_COLUMNS = ("name_vi", "name_en", "pillar", "kind", "unit", "direction", "sort_order")
-_DEPTH = {level: depth for depth, level in enumerate(LEVELS)}
-
-
-# --------------------------------------------------------------------------- hierarchy
-
-
-@dataclass
-class _Hierarchy:
-    """The units of one vintage with their parent chain."""
-
-    vintage: str
-    units: pd.DataFrame  # indexed by code: code, name, type, level, parent_code
-    _chains: dict[str, list[str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self._parent = {
-            code: parent if isinstance(parent, str) and parent else None
-            for code, parent in zip(self.units["code"], self.units["parent_code"], strict=True)
-        }
-        self._level = dict(zip(self.units["code"], self.units["level"], strict=True))
-
-    def chain(self, code: str) -> list[str]:
-        """Return the code and its ancestors' codes, nearest first."""
-        if code not in self._chains:
-            chain: list[str] = []
-            current: str | None = code
-            while current is not None and current in self._parent and current not in chain:
-                chain.append(current)
-                current = self._parent[current]
-            self._chains[code] = chain or [code]
-        return self._chains[code]
-
-    def ancestor_at(self, code: str, level: str) -> str | None:
-        for candidate in self.chain(code):
-            if self._level.get(candidate) == level:
-                return candidate
-        return None
-
-    def up_links(self, codes: Iterable[str], level: str) -> pd.DataFrame:
-        """Links from each code to its ancestor (or itself) at ``level``; codes without one drop."""
-        pairs = [(c, self.ancestor_at(c, level)) for c in dict.fromkeys(codes)]
-        return pd.DataFrame(
-            [(c, a, 1.0) for c, a in pairs if a is not None],
-            columns=["code", "parent_code", "weight"],
-        )
-
-    def roots(self) -> list[str]:
-        return sorted(code for code, level in self._level.items() if level == "province")
-
-    def has_children(self, code: str) -> bool:
-        return code in set(self._parent.values())
-
-
-def _units(session: Session, vintage: str) -> pd.DataFrame:
-    rows = session.execute(
-        select(Unit.code, Unit.name, Unit.type, Unit.level, Unit.parent_code).where(
-            Unit.vintage_key == vintage
-        )
-    ).all()
-    frame = pd.DataFrame(rows, columns=["code", "name", "type", "level", "parent_code"])
-    frame.index = pd.Index(frame["code"].to_numpy(), name=None)
-    return frame
-
-
-def _hierarchy(session: Session, vintage: str) -> _Hierarchy:
-    units = _units(session, vintage)
-    if units.empty:
-        raise ValueError(f"no units are loaded for vintage {vintage!r}; run `dxmap init` first")
-    return _Hierarchy(vintage, units)
-
-
-def _vintage_order(session: Session) -> dict[str, int]:
-    rows = session.execute(select(Vintage.key, Vintage.valid_from)).all()
-    return {key: rank for rank, (key, _) in enumerate(sorted(rows, key=lambda r: r[1]))}
-
-
-def _check_vintage_level(session: Session, vintage: str, level: str) -> None:
-    row = session.get(Vintage, vintage)
-    if row is None:
-        known = ", ".join(sorted(_vintage_order(session))) or "none loaded"
-        raise ValueError(f"unknown vintage {vintage!r}; known vintages: {known}")
-    levels = [lv.strip() for lv in (row.levels or "").split(",") if lv.strip()]
-    if level == "village":
-        raise ValueError("level 'village' is not a unit level; use village_values() for villages")
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS[:3])}")
-    if levels and level not in levels:
-        raise ValueError(
-            f"vintage {vintage!r} has no {level!r} level (its levels are {', '.join(levels)})"
-        )
-
-
-def _indicator(session: Session, indicator_key: str) -> Indicator:
-    indicator = session.get(Indicator, indicator_key)
-    if indicator is None:
-        raise ValueError(f"unknown indicator {indicator_key!r}")
-    return indicator
-
-
-def _observations(session: Session, indicator_key: str, period: str) -> pd.DataFrame:
-    rows = session.execute(
-        select(
-            Observation.level,
-            Observation.code,
-            Observation.vintage_key,
-            Observation.numerator,
-            Observation.denominator,
-            Observation.value,
-            Observation.provenance,
-            Observation.source_key,
-            Observation.note,
-        ).where(Observation.indicator_key == indicator_key, Observation.period == period)
-    ).all()
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "level",
-            "code",
-            "vintage_key",
-            "numerator",
-            "denominator",
-            "value",
-            "provenance",
-            "source",
-            "note",
-        ],
-    )
-    for column in ("numerator", "denominator", "value"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    return frame
-
-
-def _village_parents(session: Session, vintage: str) -> pd.DataFrame:
-    rows = session.execute(
-        select(VillageParent.village_code, VillageParent.unit_code).where(
-            VillageParent.vintage_key == vintage
-        )
-    ).all()
-    return pd.DataFrame(rows, columns=["code", "parent_code"]).assign(weight=1.0)
-
-
-def crosswalk_path(session: Session, from_vintage: str, to_vintage: str) -> pd.DataFrame:
-    """Return the crosswalk from units of one vintage to units of a later one.
-
-    Parameters
-    ----------
-    session : sqlalchemy.orm.Session
-        An open session.
-    from_vintage, to_vintage : str
-        Vintage keys; ``to_vintage`` must not be earlier than ``from_vintage``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``code`` (unit of ``from_vintage``), ``parent_code`` (unit of ``to_vintage``),
-        ``weight``. Direct links are used when stored; otherwise links are composed through
-        intermediate vintages, in time order.
-
-    Raises
-    ------
-    ValueError
-        If ``to_vintage`` is earlier (no backward crosswalk: the 2025 merges cannot be split
-        back exactly) or no chain of links connects the two vintages.
-    """
-    if from_vintage == to_vintage:
-        raise ValueError("a crosswalk needs two different vintages")
-    order = _vintage_order(session)
-    for key in (from_vintage, to_vintage):
-        if key not in order:
-            raise ValueError(f"unknown vintage {key!r}")
-    if order[to_vintage] < order[from_vintage]:
-        raise ValueError(
-            f"cannot carry unit data from vintage {from_vintage} back to the earlier vintage "
-            f"{to_vintage}: the crosswalk only runs forward in time (merged units cannot be "
-            "split back exactly); view this period on its own or a later vintage"
-        )
-    links = pd.DataFrame(
-        session.execute(
-            select(
-                CrosswalkLink.from_vintage,
-                CrosswalkLink.from_code,
-                CrosswalkLink.to_vintage,
-                CrosswalkLink.to_code,
-                CrosswalkLink.weight,
-            )
-        ).all(),
-        columns=["from_vintage", "code", "to_vintage", "parent_code", "weight"],
-    )
-
-    def step(a: str, b: str) -> pd.DataFrame:
-        part = links[(links["from_vintage"] == a) & (links["to_vintage"] == b)]
-        return part[["code", "parent_code", "weight"]].reset_index(drop=True)
-
-    direct = step(from_vintage, to_vintage)
-    if not direct.empty:
-        return direct
-    # Breadth-first over forward steps that have links.
-    edges = {
-        (a, b)
-        for a, b in links[["from_vintage", "to_vintage"]].drop_duplicates().itertuples(index=False)
-        if a in order and b in order and order[a] < order[b]
-    }
-    frontier: list[tuple[str, list[str]]] = [(from_vintage, [from_vintage])]
-    seen = {from_vintage}
-    while frontier:
-        current, path = frontier.pop(0)
-        for a, b in sorted(edges):
-            if a != current or b in seen or order[b] > order[to_vintage]:
-                continue
-            if b == to_vintage:
-                full = [*path, b]
-                composed = step(full[0], full[1])
-                for x, y in zip(full[1:], full[2:], strict=False):
-                    composed = chain_links(composed, step(x, y))
-                return composed
-            seen.add(b)
-            frontier.append((b, [*path, b]))
-    raise ValueError(f"no crosswalk links lead from vintage {from_vintage} to {to_vintage}")
-
-
-# --------------------------------------------------------------------------- computation
-
-
-def _finest_level(obs: pd.DataFrame) -> str | None:
-    levels = [lv for lv in obs["level"].unique() if lv in _DEPTH]
-    return max(levels, key=_DEPTH.__getitem__) if levels else None
-
-
-def _links_onto(
-    session: Session,
-    base: pd.DataFrame,
-    finest: str,
-    hier: _Hierarchy,
-    level: str,
-    cache: dict[str, object],
-) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """Key the finest rows and link them to units of ``hier`` at ``level``."""
-    if finest == "village":
-        key = f"village_parents:{hier.vintage}"
-        if key not in cache:
-            cache[key] = _village_parents(session, hier.vintage)
-        parents: pd.DataFrame = cache[key]  # type: ignore[assignment]
-        up = hier.up_links(parents["parent_code"].unique(), level)
-        links = chain_links(parents, up)
-        vintages = ",".join(sorted(base["vintage_key"].dropna().unique()))
-        return base, links, vintages
-    keyed_parts: list[pd.DataFrame] = []
-    link_parts: list[pd.DataFrame] = []
-    for data_vintage, group in base.groupby("vintage_key", sort=True):
-        if data_vintage == hier.vintage:
-            links = hier.up_links(group["code"], level)
-        elif level == "province":
-            # The root is the same area in every vintage: roll up on the data's own vintage.
-            own = _hierarchy(session, data_vintage)
-            links = own.up_links(group["code"], "province")
-            missing = sorted(set(links["parent_code"]) - set(hier.roots()))
-            if missing:
-                raise ValueError(
-                    f"province {missing[0]} of vintage {data_vintage} is not a root of vintage "
-                    f"{hier.vintage}"
-                )
-        else:
-            walk = crosswalk_path(session, data_vintage, hier.vintage)
-            up = hier.up_links(walk["parent_code"].unique(), level)
-            links = chain_links(walk, up)
-        prefix = f"{data_vintage}|"
-        keyed_parts.append(group.assign(code=prefix + group["code"]))
-        link_parts.append(links.assign(code=prefix + links["code"]))
-    keyed = pd.concat(keyed_parts, ignore_index=True)
-    links = pd.concat(link_parts, ignore_index=True)
-    return keyed, links, ",".join(sorted(base["vintage_key"].dropna().unique()))
-
-
-def _unit_values(
-    session: Session,
-    indicator: Indicator,
-    period: str,
-    vintage: str,
-    level: str,
-    parent_code: str | None,
-    hier: _Hierarchy,
-    cache: dict[str, object],
-) -> pd.DataFrame:
-    units = hier.units
-    if parent_code is not None and parent_code not in units.index:
-        raise ValueError(f"no unit {parent_code!r} in vintage {vintage}")
-    at_level = units[units["level"] == level]
-    if parent_code is not None:
-        inside = [parent_code in hier.chain(code)[1:] for code in at_level["code"]]
-        at_level = at_level[inside]
-        if at_level.empty and not hier.has_children(parent_code):
-            # A leaf (Côn Đảo district has no communes): drilling into it shows the unit itself.
-            at_level = units.loc[[parent_code]]
-            level = str(units.at[parent_code, "level"])
-    selected = at_level.sort_values("code")
-
-    obs = _observations(session, indicator.key, period)
-    finest = _finest_level(obs)
-    out = pd.DataFrame(
-        {
-            "code": selected["code"].to_numpy(),
-            "name": selected["name"].to_numpy(),
-            "level": selected["level"].to_numpy(),
-            "parent_code": selected["parent_code"].to_numpy(),
-            "vintage": vintage,
-            "period": period,
-            "indicator": indicator.key,
-        }
-    )
-    agg = pd.DataFrame(
-        columns=["numerator", "denominator", "value", "n_children", "n_with_data"]
-        + ["provenance", "source"]
-    )
-    data_vintage = None
-    if finest is not None and not selected.empty:
-        base = obs[obs["level"] == finest]
-        keyed, links, data_vintage = _links_onto(session, base, finest, hier, level, cache)
-        links = links[links["parent_code"].isin(set(selected["code"]))]
-        if not links.empty:
-            agg = aggregate(keyed, links, indicator.kind)
-    agg = agg.reindex(out["code"])
-    out["value"] = agg["value"].to_numpy(dtype=float)
-    out["numerator"] = agg["numerator"].to_numpy(dtype=float)
-    out["denominator"] = agg["denominator"].to_numpy(dtype=float)
-    out["provenance"] = agg["provenance"].to_numpy(dtype=object)
-    out["source"] = agg["source"].to_numpy(dtype=object)
-    for column in ("provenance", "source"):
-        out[column] = out[column].where(out[column].notna(), None)
-    out["type"] = selected["type"].to_numpy()
-    out["n_children"] = agg["n_children"].fillna(0).to_numpy(dtype=int)
-    out["n_with_data"] = agg["n_with_data"].fillna(0).to_numpy(dtype=int)
-    out["above_100"] = (
-        (out["value"] > 100.0).to_numpy()
-        if indicator.kind in PERCENT_KINDS
-        else np.zeros(len(out), dtype=bool)
-    )
-
-    chains = {code: hier.chain(code) for code in out["code"]}
-    out = apply_targets(out, load_targets(session, indicator.key, period), chains)
-
-    published = obs[(obs["provenance"] == "published") & (obs["level"] == level)]
-    if level != "province":
-        published = published[published["vintage_key"] == vintage]
-    published = published.assign(_value=row_values(published, indicator.kind))
-    published = published.drop_duplicates("code").set_index("code")
-    out["published_value"] = out["code"].map(published["_value"]).astype(float)
-    for column, target in (("source", "published_source"), ("note", "published_note")):
-        mapped = out["code"].map(published[column]).astype(object)
-        out[target] = mapped.where(mapped.notna(), None)
-    out["data_level"] = finest
-    out["data_vintage"] = data_vintage
-    return out[list(UNIT_COLUMNS + UNIT_EXTRA_COLUMNS)].reset_index(drop=True)
+__all__ = ["province_values", "unit_values", "village_values"]
 
 
 def unit_values(
@@ -482,9 +78,11 @@ def unit_values(
         name, level, parent_code, vintage, period, indicator, value, numerator, denominator,
         target, met, provenance, source``) followed by :data:`UNIT_EXTRA_COLUMNS`: unit
         ``type``; ``n_children`` and ``n_with_data`` (finest-level rows linked and contributing);
-        ``above_100`` (a percentage over 100, legal but flagged); the target's ``comparator``
-        and ``target_scope``; ``published_value``, ``published_source`` and ``published_note``
-        (a published figure stored for this very unit, shown beside the computed value);
+        ``above_100`` (a percentage over 100, legal but flagged); the target's ``comparator``,
+        ``target_scope`` and ``target_scope_vintage`` (the unit or ``*`` the target was set for,
+        and that unit's vintage); ``published_value``, ``published_source`` and
+        ``published_note`` (a published figure stored for this very unit, shown beside the
+        computed value);
         ``data_level`` and ``data_vintage`` (where the values were computed from). ``value`` is a
         percentage for ratio and share kinds and a number for counts; NaN without data. ``met``
         is True, False or None (no value or no target).
@@ -496,10 +94,10 @@ def unit_values(
         (``district`` on ``2025-07``); or unit data that cannot be carried to the vintage (no
         crosswalk path, or a backward one).
     """
-    _check_vintage_level(session, vintage, level)
-    indicator = _indicator(session, indicator_key)
-    hier = _hierarchy(session, vintage)
-    return _unit_values(session, indicator, period, vintage, level, parent_code, hier, {})
+    check_vintage_level(session, vintage, level)
+    indicator = find_indicator(session, indicator_key)
+    hier = load_hierarchy(session, vintage)
+    return unit_rows(session, indicator, period, vintage, level, parent_code, hier, {})
 
 
 def village_values(
@@ -533,13 +131,13 @@ def village_values(
     ValueError
         On an unknown indicator, vintage or unit.
     """
-    indicator = _indicator(session, indicator_key)
+    indicator = find_indicator(session, indicator_key)
     if session.get(Vintage, vintage) is None:
         raise ValueError(f"unknown vintage {vintage!r}")
-    hier = _hierarchy(session, vintage)
+    hier = load_hierarchy(session, vintage)
     if unit_code not in hier.units.index:
         raise ValueError(f"no unit {unit_code!r} in vintage {vintage}")
-    parents = _village_parents(session, vintage)
+    parents = village_parent_links(session, vintage)
     inside = [unit_code in hier.chain(p) for p in parents["parent_code"]]
     parents = parents[inside]
     codes = parents["code"].tolist()
@@ -559,7 +157,7 @@ def village_values(
         columns=["code", "name", "lon", "lat", "households", "adults"],
     )
     villages = villages.merge(parents[["code", "parent_code"]], on="code", how="left")
-    obs = _observations(session, indicator.key, period)
+    obs = load_observations(session, indicator.key, period)
     obs = obs[obs["level"] == "village"].drop_duplicates("code")
     obs = obs.assign(_value=row_values(obs, indicator.kind)).set_index("code")
     out = villages.sort_values("code", ignore_index=True)
@@ -578,11 +176,9 @@ def village_values(
         if indicator.kind in PERCENT_KINDS
         else pd.Series(False, index=out.index)
     )
-    chains = {
-        code: [code, *hier.chain(parent)]
-        for code, parent in zip(out["code"], out["parent_code"], strict=True)
-    }
-    out = apply_targets(out, load_targets(session, indicator.key, period), chains)
+    rules = load_targets(session, indicator.key, period)
+    parent_of = dict(zip(out["code"], out["parent_code"], strict=True))
+    out = apply_rules(out, village_rules(session, rules, hier, parent_of))
     return out[list(VILLAGE_COLUMNS + VILLAGE_EXTRA_COLUMNS)]
 
 
@@ -610,13 +206,13 @@ def province_values(session: Session, period: str, vintage: str) -> pd.DataFrame
     ValueError
         On an unknown vintage.
     """
-    _check_vintage_level(session, vintage, "province")
-    hier = _hierarchy(session, vintage)
+    check_vintage_level(session, vintage, "province")
+    hier = load_hierarchy(session, vintage)
     indicators = session.scalars(select(Indicator).order_by(Indicator.sort_order, Indicator.key))
     cache: dict[str, object] = {}
     frames = []
     for indicator in indicators:
-        frame = _unit_values(session, indicator, period, vintage, "province", None, hier, cache)
+        frame = unit_rows(session, indicator, period, vintage, "province", None, hier, cache)
         for column in INDICATOR_COLUMNS:
             frame[column] = getattr(indicator, column)
         frames.append(frame)

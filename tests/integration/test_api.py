@@ -21,7 +21,8 @@ from geodata.exports import export_view
 from geodata.geometry import units_frame
 from geodata.models import Target
 from geodata.store import make_engine
-from geodata.values import UNIT_COLUMNS, unit_values, village_values
+from geodata.value_columns import UNIT_COLUMNS
+from geodata.values import unit_values, village_values
 
 API = "/api/v1"
 PRODUCT_INDICATORS = {

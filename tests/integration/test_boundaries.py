@@ -14,13 +14,8 @@ import pytest
 import shapely
 from sqlalchemy import func, select
 
-from geodata.boundaries import (
-    BoundaryLoadError,
-    former_names,
-    load_boundaries,
-    read_code_list,
-    read_crosswalk,
-)
+from geodata.boundaries import BoundaryLoadError, former_names, load_boundaries, read_crosswalk
+from geodata.boundary_files import read_code_list
 from geodata.geometry import from_wkb, unit_bounds, units_frame
 from geodata.manifest import ManifestError, load_manifest, parse_manifest
 from geodata.models import CrosswalkLink, Layer, Unit, Vintage

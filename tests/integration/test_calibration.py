@@ -13,13 +13,8 @@ from sqlalchemy.orm import Session
 
 from geodata import demo
 from geodata.models import Observation, Unit, Village, VillageParent
-from geodata.values import (
-    UNIT_COLUMNS,
-    VILLAGE_COLUMNS,
-    province_values,
-    unit_values,
-    village_values,
-)
+from geodata.value_columns import UNIT_COLUMNS, VILLAGE_COLUMNS
+from geodata.values import province_values, unit_values, village_values
 
 # Figures as printed in the article (seed/article-brvt-2024-10-15.txt), in percent.
 ARTICLE_PROVINCE_2024 = {

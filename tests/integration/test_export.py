@@ -20,13 +20,9 @@ from openpyxl import load_workbook
 from pyproj.transformer import TransformerGroup
 from sqlalchemy import select, update
 
-from geodata.exports import (
-    COLUMNS,
-    ExportError,
-    export_filename,
-    export_view,
-    neutralise_cell,
-)
+from geodata.export_cells import neutralise_cell
+from geodata.export_rows import COLUMNS
+from geodata.exports import ExportError, export_filename, export_view
 from geodata.geometry import units_frame
 from geodata.imports import import_file
 from geodata.models import Layer, Unit

@@ -1,0 +1,105 @@
+"""The ``dxmap`` commands that set things up: ``init``, ``serve``, ``user add``, ``user list``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from datetime import UTC, datetime
+
+from app.cli_store import EXIT_OK, CliError, load_settings, open_store, redacted
+
+log = logging.getLogger("dxmap")
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from geodata.bootstrap import init_store
+    from geodata.store import make_engine
+
+    settings = load_settings()
+    geodata_dir = settings.require_geodata_dir()
+    engine = make_engine(settings.database_url)
+    try:
+        report = init_store(engine, geodata_dir, with_demo=not args.no_demo)
+    finally:
+        engine.dispose()
+    for step in report.steps:
+        log.info("%s", step)
+    log.info("store ready: %s", redacted(settings.database_url))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    settings = load_settings()
+    overrides: dict[str, object] = {}
+    if args.host:
+        overrides["host"] = args.host
+    if args.port is not None:
+        overrides["port"] = args.port
+    if overrides:
+        settings = replace(settings, **overrides)  # type: ignore[arg-type]
+    from app.factory import create_app  # lazily: building the app is the serve command's job
+
+    app = create_app(settings)
+    log.info("serving on http://%s:%s/", settings.host, settings.port)
+    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+    return EXIT_OK
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Repeat password: ") != password:
+            raise CliError("the passwords do not match")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise CliError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    return password
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from werkzeug.security import generate_password_hash
+
+    from geodata.models import User
+    from geodata.store import transaction
+
+    name = args.name.strip()
+    if not name or len(name) > 100:
+        raise CliError("a user name needs 1 to 100 characters")
+    engine = open_store(load_settings())
+    try:
+        password = _read_password(args)
+        with transaction(engine) as session:
+            user = session.get(User, name)
+            if user is not None and not args.replace:
+                raise CliError(f"user {name!r} exists; use --replace to set a new password")
+            if user is None:
+                user = User(name=name, created_at=datetime.now(UTC).replace(tzinfo=None))
+                session.add(user)
+            user.password_hash = generate_password_hash(password)
+    finally:
+        engine.dispose()
+    log.info("user %s %s", name, "updated" if args.replace else "added")
+    return EXIT_OK
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from geodata.models import User
+    from geodata.store import session_factory
+
+    engine = open_store(load_settings())
+    try:
+        with session_factory(engine)() as session:
+            names = list(session.scalars(select(User.name).order_by(User.name)))
+    finally:
+        engine.dispose()
+    sys.stdout.write("".join(f"{n}\n" for n in names))
+    return EXIT_OK
