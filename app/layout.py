@@ -9,7 +9,8 @@ from dash import dcc, html
 from callbacks.labels import options
 from callbacks.map_view import Service, breadcrumb, geometry_url, map_frame, restyle
 from callbacks.map_view import villages_url as villages_url_of
-from layers import choropleth, controls, ids
+from layers import choropleth, controls, ids, panels
+from layers.downloads import download_box
 from layers.legend import legend_box
 
 
@@ -41,10 +42,11 @@ def build_layout(
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.VIEW, data=None),
+            panels.skip_link(lang),
             controls.header(lang, styled["synthetic"]),
             html.Main(
                 [
-                    controls.control_panel(state, opts),
+                    controls.control_panel(state, opts, extra=[download_box(lang)]),
                     html.Section(
                         [
                             html.Nav(
@@ -62,13 +64,7 @@ def build_layout(
                         ],
                         className="dxmap-map-column",
                     ),
-                    html.Section(
-                        [
-                            html.Div(styled["summary"], id=ids.SUMMARY, className="dxmap-summary"),
-                            html.Div(styled["table"], id=ids.TABLE, className="dxmap-table-box"),
-                        ],
-                        className="dxmap-detail",
-                    ),
+                    panels.analysis_column(lang, styled["summary"], styled["table"]),
                 ],
                 className="dxmap-main",
             ),

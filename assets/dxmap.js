@@ -22,9 +22,25 @@
      * change during a drill-down cannot leave the map uncoloured or stale.
      */
     var latest = {};
+    var TAB_KEYS = ["detail", "compare", "gaps", "trends", "table"]; // layers/panels.py TABS
 
     function idKey(id) {
         return typeof id === "string" ? id : JSON.stringify(id);
+    }
+
+    /*
+     * The features each layer has drawn. A layer whose fetch finished before the newest hideout
+     * was recorded has drawn with a stale one, and dash-leaflet will not restyle it: recording a
+     * newer hideout restyles what is already drawn, so the map always ends with the newest.
+     */
+    var drawn = {};
+
+    function restyleDrawn(key, id) {
+        (drawn[key] || new Set()).forEach(function (layer) {
+            if (layer.feature && layer.setStyle) {
+                layer.setStyle(window.dxmap.choropleth.style(layer.feature, {id: id, hideout: {}}));
+            }
+        });
     }
 
     function hideoutOf(context) {
@@ -39,11 +55,111 @@
                 var inputs = window.dash_clientside.callback_context.inputs_list || [];
                 inputs.forEach(function (input) {
                     if (input.value) {
-                        latest[idKey(input.id)] = input.value;
+                        var key = idKey(input.id);
+                        var before = latest[key];
+                        latest[key] = input.value;
+                        if (!before || (input.value.stamp || 0) > (before.stamp || 0)) {
+                            restyleDrawn(key, input.id);
+                        }
                     }
                 });
                 return window.dash_clientside.no_update;
             },
+            /*
+             * After the view state changed (a gap-register row was picked by click or Space),
+             * clear the grid's selection, so that picking the same row later moves the map again.
+             * The picked row stays marked through the grid's rowClassRules (from the view state).
+             */
+            releaseRow: function (view, rows) {
+                return rows && rows.length ? true : window.dash_clientside.no_update;
+            },
+            /*
+             * The analysis tabs. Inputs: one n_clicks per tab (in the order of TAB_KEYS), the skip
+             * link, the URL query; state: the active tab. Outputs: the active tab, then per tab
+             * aria-selected, tabIndex (roving) and its panel's `hidden`. On page load a shared link
+             * comparing units opens the compare tab.
+             */
+            selectTab: function () {
+                var noUpdate = window.dash_clientside.no_update;
+                var context = window.dash_clientside.callback_context;
+                var args = Array.prototype.slice.call(arguments);
+                var current = args[args.length - 1];
+                var search = args[args.length - 2] || "";
+                var n = TAB_KEYS.length;
+                var triggered = (context.triggered || []).map(function (t) {
+                    return t.prop_id.split(".")[0];
+                });
+                var ids = (context.inputs_list || []).map(function (input) {
+                    return idKey(input.id);
+                });
+                var position = triggered.length ? ids.indexOf(triggered[0]) : -1;
+                var active;
+                if (position >= 0 && position < n) {
+                    active = TAB_KEYS[position];
+                } else if (position === n) {
+                    active = "table";
+                } else if (current) {
+                    return new Array(1 + 3 * n).fill(noUpdate);
+                } else {
+                    active = /(?:^|[?&])compare=[^&]*(,|%2C)/i.test(search) ? "compare" : "detail";
+                }
+                if (position === n) {
+                    var panels = (context.outputs_list || []).slice(1 + 2 * n);
+                    var panel = panels[TAB_KEYS.indexOf("table")];
+                    window.setTimeout(function () {
+                        var box = panel && document.getElementById(idKey(panel.id));
+                        var target = box && (box.querySelector("[tabindex]") || box);
+                        if (target) {
+                            target.focus();
+                        }
+                    }, 50);
+                }
+                var out = [active];
+                TAB_KEYS.forEach(function (key) {
+                    out.push(key === active ? "true" : "false");
+                });
+                TAB_KEYS.forEach(function (key) {
+                    out.push(key === active ? "0" : "-1");
+                });
+                TAB_KEYS.forEach(function (key) {
+                    out.push(key !== active);
+                });
+                return out;
+            },
+        },
+    });
+
+    /* Arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern). */
+    document.addEventListener("keydown", function (event) {
+        var tab = event.target;
+        if (!tab || !tab.getAttribute || tab.getAttribute("role") !== "tab") {
+            return;
+        }
+        var tabs = Array.prototype.slice.call(tab.parentNode.querySelectorAll('[role="tab"]'));
+        var i = tabs.indexOf(tab);
+        var next = {
+            ArrowRight: tabs[(i + 1) % tabs.length],
+            ArrowLeft: tabs[(i - 1 + tabs.length) % tabs.length],
+            Home: tabs[0],
+            End: tabs[tabs.length - 1],
+        }[event.key];
+        if (next) {
+            event.preventDefault();
+            next.focus();
+            next.click();
+        }
+    });
+
+    var FOCUS_COLOR = "#c51b7d"; // magenta: apart from the blue/orange and YlGnBu classes
+
+    /* Cell formatting for the gap register's data grid (dash-ag-grid function namespace). */
+    window.dashAgGridFunctions = Object.assign({}, window.dashAgGridFunctions, {
+        dxmapNumber: function (value, lang, decimals, suffix, signed) {
+            if (value === null || value === undefined || value === "") {
+                return "–";
+            }
+            var text = formatNumber(value, lang, decimals) + (suffix || "");
+            return signed && value > 0 ? "+" + text : text;
         },
     });
 
@@ -132,23 +248,50 @@
                 var hideout = hideoutOf(context);
                 var rec = recordOf(feature, hideout);
                 var isPoint = feature.geometry && feature.geometry.type === "Point";
-                var selected = hideout.selected && hideout.selected === feature.properties.code;
+                var code = feature.properties.code;
+                var selected = hideout.selected && hideout.selected === code;
                 var dimmed = hideout.selected && !selected;
+                var focused = hideout.focus && hideout.focus === code;
+                var marked = (hideout.marked || []).indexOf(code) >= 0;
                 // At a leaf the selected unit is a light frame so its village points stand out.
                 var fillOpacity = isPoint ? 0.95 : selected ? 0.12 : dimmed ? 0.4 : 0.85;
-                return {
-                    className: isPoint ? "dxmap-village" : "dxmap-unit",
+                var style = {
+                    className: isPoint ? "dxmap-village" : "dxmap-unit", // set once, when drawn
                     fillColor: fillOf(rec, hideout),
                     fillOpacity: fillOpacity,
                     color: isPoint ? "#222222" : (selected ? "#111111" : "#4a4a4a"),
                     weight: isPoint ? 1.2 : (selected ? 3 : 1),
                     opacity: 1,
+                    dashArray: null,
+                    radius: isPoint ? 8 : undefined,
                 };
+                if (marked) { // a unit being compared: dashed dark outline
+                    style.color = "#08306b";
+                    style.weight = 2.5;
+                    style.dashArray = "6 4";
+                }
+                if (focused) { // the gap-register row the user picked
+                    style.color = FOCUS_COLOR;
+                    style.weight = 4;
+                    style.dashArray = null;
+                    style.radius = isPoint ? 13 : undefined;
+                }
+                return style;
             },
             pointToLayer: function (feature, latlng) {
                 return L.circleMarker(latlng, {radius: 8});
             },
             onEachFeature: function (feature, layer, context) {
+                if (context && context.id !== undefined) {
+                    var key = idKey(context.id);
+                    drawn[key] = drawn[key] || new Set();
+                    layer.on("add", function () {
+                        drawn[key].add(layer);
+                    });
+                    layer.on("remove", function () {
+                        drawn[key].delete(layer);
+                    });
+                }
                 layer.on("add", function () {
                     // Name the drawn shape for assistive technology and tests (attributes, no HTML).
                     var node = layer.getElement && layer.getElement();

@@ -78,6 +78,9 @@ def map_frame(state: Mapping[str, Any], service: Service) -> dict[str, Any]:
         if root is None or u["code"] != root["code"]
     ]
     frame["chain"] = chain
+    focus = state.get("focus") or {}
+    if focus.get("bounds"):  # a row of the gap register: fit it rather than the whole unit
+        frame["bounds"] = focus["bounds"]
     return frame
 
 
@@ -172,6 +175,13 @@ def restyle(
     table_rows = tables.sort_rows(
         [{"code": code, **rec} for code, rec in focus.items()], indicator["direction"]
     )
+    labels = legend.class_labels(plain, unit_sign, lang)
+    table_classes = {
+        code: None if c is None else (colors[c], labels[c])
+        for code, c in classification.classes.items()
+    }
+    focused = (state.get("focus") or {}).get("code")
+    compared = tuple(state.get("compare") or ())
     notice: list[Any] = []
     found = next(
         (
@@ -201,6 +211,8 @@ def restyle(
             unit=unit_sign,
             lang=lang,
             selected=frame["selected"],
+            focus=focused,
+            marked=compared,
             stamp=stamp,
         ),
         "villages_hideout": choropleth.hideout(
@@ -209,13 +221,16 @@ def restyle(
             colors,
             unit=unit_sign,
             lang=lang,
+            focus=focused,
             stamp=stamp,
         ),
         "legend": legend.legend(
             name, f"{state['period']} · {t(f'level_{level_key}', lang)}", rows, count_noun, lang
         ),
         "synthetic": any(rec.get("provenance") == "synthetic" for rec in shown),
-        "table": tables.unit_table(table_rows, caption, unit_sign, lang),
+        "table": tables.unit_table(
+            table_rows, caption, unit_sign, lang, table_classes, pickable=not frame["leaf"]
+        ),
         "summary": tables.summary(
             summary_name or t("whole_area", lang),
             name,

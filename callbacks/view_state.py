@@ -1,4 +1,4 @@
-"""The view state (indicator, period, vintage, unit, scheme, lang) and its URL query; pure."""
+"""The view state (indicator, period, vintage, unit, scheme, lang, compare) and its URL; pure."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-QUERY_KEYS = ("indicator", "period", "vintage", "unit", "scheme", "lang")
+QUERY_KEYS = ("indicator", "period", "vintage", "unit", "scheme", "lang", "compare")
+CODE_KEYS = ("unit", "compare")  # validated against the units of the vintage, not a list
+MAX_COMPARE = 12
 SCHEMES = ("quantiles", "equal", "jenks", "target")
 LANGS = ("vi", "en")
 
@@ -25,7 +27,7 @@ class Choices:
     unit_exists: Callable[[str, str], bool] = field(default=lambda vintage, code: True)
 
     def allowed(self, key: str) -> Sequence[str]:
-        """Return the allowed values of one query key (not ``unit``)."""
+        """Return the allowed values of one query key (not ``unit`` or ``compare``)."""
         return {
             "indicator": self.indicators,
             "period": self.periods,
@@ -37,7 +39,7 @@ class Choices:
 
 def default_state(choices: Choices) -> dict[str, Any]:
     """Return the view shown for a bare URL."""
-    return {key: (None if key == "unit" else choices.defaults[key]) for key in QUERY_KEYS}
+    return {key: (None if key in CODE_KEYS else choices.defaults[key]) for key in QUERY_KEYS}
 
 
 def parse_query(search: str | None, choices: Choices) -> dict[str, Any]:
@@ -49,7 +51,7 @@ def parse_query(search: str | None, choices: Choices) -> dict[str, Any]:
         if not values:
             continue
         value = values[-1].strip()
-        if key == "unit":
+        if key in CODE_KEYS:
             continue
         if value in choices.allowed(key):
             state[key] = value
@@ -58,13 +60,30 @@ def parse_query(search: str | None, choices: Choices) -> dict[str, Any]:
         code = units[-1].strip()
         if code and choices.unit_exists(state["vintage"], code):
             state["unit"] = code
+    compare = query.get("compare")
+    if compare:
+        codes = [c for c in split_codes(compare[-1]) if choices.unit_exists(state["vintage"], c)]
+        state["compare"] = codes or None
     return state
 
 
+def split_codes(text: str | None) -> list[str]:
+    """Return the distinct unit codes of a comma-separated list (at most ``MAX_COMPARE``)."""
+    codes = [code.strip() for code in (text or "").split(",")]
+    return list(dict.fromkeys(code for code in codes if code))[:MAX_COMPARE]
+
+
 def to_query(state: Mapping[str, Any]) -> str:
-    """Return the URL query of a view (``?indicator=…&…``; ``unit`` only when one is selected)."""
-    pairs = [(key, state[key]) for key in QUERY_KEYS if state.get(key)]
-    return "?" + urlencode(pairs)
+    """Return the URL query of a view (``?indicator=…&…``; ``unit`` only when one is selected).
+
+    The compared units are one comma-separated value: ``compare=750,751``.
+    """
+    pairs = [
+        (key, ",".join(state[key]) if key == "compare" else state[key])
+        for key in QUERY_KEYS
+        if state.get(key)
+    ]
+    return "?" + urlencode(pairs, safe=",")
 
 
 def with_controls(

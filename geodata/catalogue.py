@@ -1,4 +1,8 @@
-"""The indicator catalogue, targets and sources: data files loaded into the store."""
+"""The indicator catalogue, targets and sources: data files loaded into the store, and read back.
+
+:func:`load_catalogue` writes the CSV files into the store; :func:`catalogue_indicators` and
+:func:`catalogue_frame` read the catalogue back in catalogue order for every other module.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,6 +22,34 @@ PILLARS = {
     "kinh_te_so": ("Kinh tế số", "Digital economy"),
     "xa_hoi_so": ("Xã hội số", "Digital society"),
 }
+#: The descriptive fields of ``indicators.csv``, in file order (besides key, source, sort order).
+INDICATOR_TEXT_FIELDS = (
+    "name_vi",
+    "name_en",
+    "pillar",
+    "unit",
+    "kind",
+    "direction",
+    "definition_vi",
+    "definition_en",
+    "numerator_vi",
+    "numerator_en",
+    "denominator_vi",
+    "denominator_en",
+    "finest_level",
+)
+#: The fields that name and describe an indicator at the head of an analysis table.
+INDICATOR_LABEL_FIELDS = ("key", "name_vi", "name_en", "pillar", "kind", "unit", "direction")
+#: The columns of :func:`catalogue_frame`.
+CATALOGUE_COLUMNS = (
+    *INDICATOR_LABEL_FIELDS,
+    "numerator_vi",
+    "numerator_en",
+    "denominator_vi",
+    "denominator_en",
+    "finest_level",
+    "sort_order",
+)
 
 
 class CatalogueError(ValueError):
@@ -127,21 +160,7 @@ def load_catalogue(session: Session, folder: Path | None = None) -> str:
     session.flush()
     for _, row in indicators:
         ind = session.get(Indicator, row["key"]) or Indicator(key=row["key"])
-        for column in (
-            "name_vi",
-            "name_en",
-            "pillar",
-            "unit",
-            "kind",
-            "direction",
-            "definition_vi",
-            "definition_en",
-            "numerator_vi",
-            "numerator_en",
-            "denominator_vi",
-            "denominator_en",
-            "finest_level",
-        ):
+        for column in INDICATOR_TEXT_FIELDS:
             setattr(ind, column, row[column])
         ind.source_key = row["source_key"] or None
         ind.sort_order = int(row["sort_order"] or 0)
@@ -160,3 +179,53 @@ def load_catalogue(session: Session, folder: Path | None = None) -> str:
     return (
         f"catalogue: {len(sources)} sources, {len(indicators)} indicators, {len(targets)} targets"
     )
+
+
+def catalogue_indicators(session: Session, indicator_key: str | None = None) -> list[Indicator]:
+    """Return the stored indicators in catalogue order (``sort_order``, then key).
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    indicator_key : str, optional
+        Only this indicator (an empty list when it is unknown).
+
+    Returns
+    -------
+    list of Indicator
+        The catalogue entries.
+    """
+    stmt = select(Indicator).order_by(Indicator.sort_order, Indicator.key)
+    if indicator_key is not None:
+        stmt = stmt.where(Indicator.key == indicator_key)
+    return list(session.scalars(stmt))
+
+
+def catalogue_frame(session: Session, indicator_key: str | None = None) -> pd.DataFrame:
+    """Return the indicator catalogue in catalogue order.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    indicator_key : str, optional
+        Only this indicator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator with :data:`CATALOGUE_COLUMNS`.
+
+    Raises
+    ------
+    ValueError
+        If ``indicator_key`` is given and unknown.
+    """
+    rows = [
+        {c: getattr(ind, c) for c in CATALOGUE_COLUMNS}
+        for ind in catalogue_indicators(session, indicator_key)
+    ]
+    if indicator_key is not None and not rows:
+        raise ValueError(f"unknown indicator {indicator_key!r}")
+    return pd.DataFrame(rows, columns=list(CATALOGUE_COLUMNS))

@@ -66,9 +66,10 @@ def _is_number(value: object) -> bool:
 def _breaks(scheme: str, values: tuple[float, ...], k: int) -> tuple[float, ...]:
     """Class upper bounds for sorted ``values`` (cached: Fisher-Jenks is O(k·n²))."""
     unique = sorted(set(values))
-    k = max(1, min(k, len(unique)))
-    if k == 1:
-        return (unique[-1],)
+    if len(unique) <= k:
+        # No more distinct values than classes: each value is its own class, so that a lone
+        # 0 % village is never lumped with the 100 % ones by a quantile that falls on a tie.
+        return tuple(unique)
     data = np.asarray(values, dtype=float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # mapclassify warns when it merges duplicate bins

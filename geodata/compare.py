@@ -12,11 +12,13 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from geodata.unit_lookup import UnitRecord, catalogue_frame, find_unit
+from geodata.catalogue import INDICATOR_LABEL_FIELDS, catalogue_frame
+from geodata.unit_lookup import UnitRecord, find_unit
+from geodata.value_cells import as_floats, met_flags
 from geodata.value_columns import UNIT_COLUMNS
 from geodata.values import unit_values
 
-MATRIX_INDICATOR_COLUMNS = ("key", "name_vi", "name_en", "pillar", "kind", "unit", "direction")
+MATRIX_INDICATOR_COLUMNS = INDICATOR_LABEL_FIELDS
 CELL_FIELDS = ("value", "target", "met")
 RANKING_COLUMNS = ("rank", *UNIT_COLUMNS, "direction", "selected")
 
@@ -105,12 +107,9 @@ def compare_units(
     for unit in units:
         for field in ("value", "target"):
             column = cell_column(field, unit.code)
-            out[column] = pd.to_numeric(pd.Series(cells[column]), errors="coerce").astype(float)
-        met = [
-            None if m is None or pd.isna(m) else bool(m)
-            for m in cells[cell_column("met", unit.code)]
-        ]
-        out[cell_column("met", unit.code)] = pd.Series(met, dtype=object)
+            out[column] = as_floats(pd.Series(cells[column]))
+        column = cell_column("met", unit.code)
+        out[column] = met_flags(pd.Series(cells[column], dtype=object))
     ordered = [cell_column(f, u.code) for u in units for f in CELL_FIELDS]
     out = out[list(MATRIX_INDICATOR_COLUMNS) + ordered].reset_index(drop=True)
     out.attrs["units"] = [{"code": u.code, "name": u.name, "level": u.level} for u in units]
@@ -133,8 +132,7 @@ def rank_values(values: pd.Series, direction: str = "higher") -> pd.Series:
     pandas.Series
         Float ranks (NaN where the value is missing), aligned with ``values``.
     """
-    numbers = pd.to_numeric(values, errors="coerce").astype(float)
-    return numbers.rank(method="min", ascending=direction == "lower", na_option="keep")
+    return as_floats(values).rank(method="min", ascending=direction == "lower", na_option="keep")
 
 
 def ranking(
@@ -186,9 +184,5 @@ def ranking(
     picked = {str(code) for code in selected}
     out["selected"] = out["code"].isin(picked).to_numpy(dtype=bool)
     out = out.sort_values(["rank", "code"], na_position="last", kind="mergesort")
-    out["met"] = pd.Series(
-        [None if m is None or pd.isna(m) else bool(m) for m in out["met"]],
-        index=out.index,
-        dtype=object,
-    )
+    out["met"] = met_flags(out["met"])
     return out[list(RANKING_COLUMNS)].reset_index(drop=True)

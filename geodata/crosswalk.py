@@ -1,9 +1,9 @@
 """Walking the stored crosswalk: from units of one vintage to those of another.
 
 The links themselves are built from the crosswalk file when boundaries are loaded
-(:mod:`geodata.crosswalk_load`); this module only reads them: the (possibly composed) path from one
-vintage to a later one, the units of another vintage a unit shares ground with, and the former
-names of a unit.
+(:mod:`geodata.crosswalk_load`); this module only reads them: the stored links, the (possibly
+composed) path from one vintage to a later one, what a unit became in another vintage, the units of
+another vintage a unit shares ground with, and the former names of a unit.
 """
 
 from __future__ import annotations
@@ -17,31 +17,61 @@ from geodata.hierarchy import Hierarchy, vintage_order
 from geodata.models import CrosswalkLink, Unit
 
 
-def stored_links(session: Session) -> pd.DataFrame:
-    """Return every stored crosswalk link.
+def stored_links(
+    session: Session, from_vintage: str | None = None, to_vintage: str | None = None
+) -> pd.DataFrame:
+    """Return the stored crosswalk links, optionally only those between two vintages.
 
     Parameters
     ----------
     session : sqlalchemy.orm.Session
         An open session.
+    from_vintage, to_vintage : str, optional
+        Only the links from units of this vintage, or to units of that one.
 
     Returns
     -------
     pandas.DataFrame
         ``from_vintage, from_code, to_vintage, to_code, weight``.
     """
-    rows = session.execute(
-        select(
-            CrosswalkLink.from_vintage,
-            CrosswalkLink.from_code,
-            CrosswalkLink.to_vintage,
-            CrosswalkLink.to_code,
-            CrosswalkLink.weight,
-        )
-    ).all()
-    return pd.DataFrame(
-        rows, columns=["from_vintage", "from_code", "to_vintage", "to_code", "weight"]
+    query = select(
+        CrosswalkLink.from_vintage,
+        CrosswalkLink.from_code,
+        CrosswalkLink.to_vintage,
+        CrosswalkLink.to_code,
+        CrosswalkLink.weight,
     )
+    if from_vintage is not None:
+        query = query.where(CrosswalkLink.from_vintage == from_vintage)
+    if to_vintage is not None:
+        query = query.where(CrosswalkLink.to_vintage == to_vintage)
+    return pd.DataFrame(
+        session.execute(query).all(),
+        columns=["from_vintage", "from_code", "to_vintage", "to_code", "weight"],
+    )
+
+
+def crosswalk_targets(session: Session, code: str, from_vintage: str, to_vintage: str) -> set[str]:
+    """Return the codes of ``to_vintage`` that a unit of ``from_vintage`` is linked to.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    code, from_vintage, to_vintage : str
+        The unit and the two vintages; links stored in either direction are followed.
+
+    Returns
+    -------
+    set of str
+        Linked codes (empty when the crosswalk has no link).
+    """
+    forward = stored_links(session, from_vintage, to_vintage)
+    found = set(forward.loc[forward["from_code"] == code, "to_code"])
+    if found:
+        return found
+    backward = stored_links(session, to_vintage, from_vintage)
+    return set(backward.loc[backward["to_code"] == code, "from_code"])
 
 
 def crosswalk_path(session: Session, from_vintage: str, to_vintage: str) -> pd.DataFrame:

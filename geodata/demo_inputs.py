@@ -7,7 +7,8 @@ import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.models import CrosswalkLink, Unit
+from geodata.crosswalk import stored_links
+from geodata.models import Unit
 
 
 def leaf_units(session: Session, vintage: str = "2020") -> pd.DataFrame:
@@ -94,14 +95,7 @@ def successors_from_store(session: Session, codes: list[str]) -> pd.DataFrame:
     """
     out = pd.DataFrame({"code": codes})
     for vintage in ("2025-01", "2025-07"):
-        links = pd.DataFrame(
-            session.execute(
-                select(CrosswalkLink.from_code, CrosswalkLink.to_code, CrosswalkLink.weight).where(
-                    CrosswalkLink.from_vintage == "2020", CrosswalkLink.to_vintage == vintage
-                )
-            ).all(),
-            columns=["from_code", "to_code", "weight"],
-        )
+        links = stored_links(session, "2020", vintage)
         best = (
             links.sort_values(["from_code", "weight", "to_code"], ascending=[True, False, True])
             .drop_duplicates("from_code")

@@ -50,7 +50,7 @@ def to_geojson_dict(frame: gpd.GeoDataFrame, meta: dict[str, Any]) -> dict[str, 
     Parameters
     ----------
     frame : geopandas.GeoDataFrame
-        Rows from :func:`geodata.export_rows.export_frame` (EPSG:4326).
+        Rows from :func:`geodata.export_rows.view_frame` (EPSG:4326).
     meta : dict
         From :func:`geodata.export_metadata.export_metadata`; carried as foreign members.
 
@@ -105,7 +105,7 @@ def to_geojson(frame: gpd.GeoDataFrame, meta: dict[str, Any]) -> bytes:
     Parameters
     ----------
     frame : geopandas.GeoDataFrame
-        Rows from :func:`geodata.export_rows.export_frame`.
+        Rows from :func:`geodata.export_rows.view_frame`.
     meta : dict
         From :func:`geodata.export_metadata.export_metadata`.
 

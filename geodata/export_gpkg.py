@@ -41,7 +41,7 @@ def to_gpkg(frame: gpd.GeoDataFrame, meta: dict[str, Any], crs: str | None = Non
     Parameters
     ----------
     frame : geopandas.GeoDataFrame
-        Rows from :func:`geodata.export_rows.export_frame` (EPSG:4326).
+        Rows from :func:`geodata.export_rows.view_frame` (EPSG:4326).
     meta : dict
         From :func:`geodata.export_metadata.export_metadata`.
     crs : str, optional

@@ -9,14 +9,17 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from geodata.catalogue import INDICATOR_LABEL_FIELDS, INDICATOR_TEXT_FIELDS, catalogue_indicators
 from geodata.export_view import ExportView
-from geodata.models import Indicator, Layer, Source, Target, Unit, Village
+from geodata.models import Layer, Source, Target, Unit, Village
 
 SYNTHETIC_WARNING = (
     "Some values are SYNTHETIC (dxmap demo data, provenance 'synthetic'), not published figures. "
     "/ Một số giá trị là dữ liệu MÔ PHỎNG (provenance 'synthetic'), không phải số liệu công bố."
 )
 EXAMPLE_TARGETS_NOTE = "Targets marked as examples are not official thresholds."
+#: An indicator's fields in the metadata: its labels, then its definitions (then ``source``).
+INDICATOR_FIELDS = tuple(dict.fromkeys((*INDICATOR_LABEL_FIELDS, *INDICATOR_TEXT_FIELDS)))
 
 
 def export_metadata(
@@ -43,28 +46,9 @@ def export_metadata(
     """
     now = now or datetime.now(UTC)
     indicators = [
-        {
-            "key": i.key,
-            "name_vi": i.name_vi,
-            "name_en": i.name_en,
-            "pillar": i.pillar,
-            "kind": i.kind,
-            "unit": i.unit,
-            "direction": i.direction,
-            "definition_vi": i.definition_vi,
-            "definition_en": i.definition_en,
-            "numerator_vi": i.numerator_vi,
-            "numerator_en": i.numerator_en,
-            "denominator_vi": i.denominator_vi,
-            "denominator_en": i.denominator_en,
-            "finest_level": i.finest_level,
-            "source": i.source_key,
-        }
-        for i in session.scalars(
-            select(Indicator)
-            .where(Indicator.key.in_(view.indicators))
-            .order_by(Indicator.sort_order, Indicator.key)
-        )
+        {**{field: getattr(i, field) for field in INDICATOR_FIELDS}, "source": i.source_key}
+        for i in catalogue_indicators(session)
+        if i.key in view.indicators
     ]
     source_keys: set[str] = set()
     for cell in frame["source"] if "source" in frame.columns else []:

@@ -7,19 +7,17 @@ simplified display copy), a point for a village.
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from sqlalchemy.orm import Session
 
-from geodata.export_view import ExportError, ExportView, resolve_view
+from geodata.export_view import ExportError, ExportView
 from geodata.geometry import CRS as WGS84
 from geodata.geometry import units_frame
 from geodata.hierarchy import root_codes
+from geodata.value_cells import not_met
 from geodata.value_columns import UNIT_COLUMNS
 from geodata.values import unit_values, village_values
 
@@ -98,74 +96,35 @@ def view_values(session: Session, view: ExportView, indicator_key: str) -> pd.Da
     return frame
 
 
-def _is_false(value: Any) -> bool:
-    """Tell whether ``value`` is a definite "not met" (None/NA: no data or no target)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return False
-    return not bool(value)
-
-
-def export_frame(
-    session: Session,
-    *,
-    level: str,
-    vintage: str,
-    period: str,
-    indicator: str | None = None,
-    all_indicators: bool = False,
-    parent_code: str | None = None,
-    below_target: bool = False,
-) -> gpd.GeoDataFrame:
+def view_frame(session: Session, view: ExportView) -> gpd.GeoDataFrame:
     """Return the rows of a view with their full-resolution geometry (EPSG:4326).
 
     Parameters
     ----------
     session : sqlalchemy.orm.Session
         A session on the store.
-    level, vintage, period : str
-        Level, vintage and period keys.
-    indicator : str, optional
-        One indicator key (or ``all_indicators``).
-    all_indicators : bool
-        One row per unit and indicator, indicators in catalogue order.
-    parent_code : str, optional
-        Only the children of this unit.
-    below_target : bool
-        Keep only rows whose ``met`` is False (no data or no target is not "below").
+    view : ExportView
+        From :func:`geodata.export_view.resolve_view`; with ``below_target``, only rows whose
+        ``met`` is False are kept (no data or no target is not "below").
 
     Returns
     -------
     geopandas.GeoDataFrame
         Columns :data:`COLUMNS`, then any further columns of :func:`geodata.values.unit_values`,
-        then ``geometry``; one row per unit (and indicator).
+        then ``geometry``; one row per unit (and indicator), indicators in catalogue order.
 
     Raises
     ------
     ExportError
-        Naming the first bad parameter.
+        When the values cannot be computed for the view.
     """
-    view = resolve_view(
-        session,
-        level=level,
-        vintage=vintage,
-        period=period,
-        indicator=indicator,
-        all_indicators=all_indicators,
-        parent_code=parent_code,
-        below_target=below_target,
-    )
-    return view_frame(session, view)
-
-
-def view_frame(session: Session, view: ExportView) -> gpd.GeoDataFrame:
-    """Return the rows of a validated view with their geometry (see :func:`export_frame`)."""
     parts = [view_values(session, view, key) for key in view.indicators]
     parts = [p for p in parts if len(p)]
     values = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     geo = _geometry_table(session, view, values)
     table = values.merge(geo, on="code", how="left")
     if view.below_target:
-        table = table[table["met"].map(_is_false)].reset_index(drop=True)
+        table = table[not_met(table["met"])].reset_index(drop=True)
     for column in COLUMNS:
         if column not in table.columns:
             table[column] = None

@@ -42,7 +42,7 @@ def to_csv(frame: pd.DataFrame) -> bytes:
     Parameters
     ----------
     frame : pandas.DataFrame
-        Rows from :func:`geodata.export_rows.export_frame`.
+        Rows from :func:`geodata.export_rows.view_frame`.
 
     Returns
     -------
@@ -110,7 +110,7 @@ def to_xlsx(frame: pd.DataFrame, meta: dict[str, Any]) -> bytes:
     Parameters
     ----------
     frame : pandas.DataFrame
-        Rows from :func:`geodata.export_rows.export_frame`.
+        Rows from :func:`geodata.export_rows.view_frame`.
     meta : dict
         From :func:`geodata.export_metadata.export_metadata`.
 

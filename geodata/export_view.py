@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.models import LEVELS, Indicator, Unit
+from geodata.catalogue import catalogue_indicators
+from geodata.models import LEVELS, Unit
 from geodata.vintages import VINTAGE_KEYS, period_bounds, vintage_spec
 
 
@@ -133,9 +134,7 @@ def resolve_view(
         raise ExportError("period", str(exc)) from None
     if bool(indicator) == bool(all_indicators):
         raise ExportError("indicator", "give either one indicator or all indicators")
-    keys = list(
-        session.scalars(select(Indicator.key).order_by(Indicator.sort_order, Indicator.key))
-    )
+    keys = [entry.key for entry in catalogue_indicators(session)]
     if indicator and indicator not in keys:
         raise ExportError(
             "indicator", f"unknown indicator {indicator!r}; expected one of {', '.join(keys)}"

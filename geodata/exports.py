@@ -36,7 +36,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from geodata.crs import CRS_ALIASES, resolve_crs
@@ -55,6 +57,7 @@ __all__ = [
     "export_filename",
     "export_view",
     "write_export",
+    "write_frame",
 ]
 
 FORMATS = ("geojson", "csv", "xlsx", "gpkg")
@@ -132,14 +135,44 @@ def export_view(
         below_target=below_target,
     )
     frame = view_frame(session, view)
-    meta = export_metadata(session, view, frame, now)
+    return write_frame(frame, fmt, export_metadata(session, view, frame, now), crs)
+
+
+def write_frame(
+    frame: pd.DataFrame, fmt: str, meta: dict[str, Any], crs: str | None = None
+) -> bytes:
+    """Write any table of rows in one format with the export writers (one implementation).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or geopandas.GeoDataFrame
+        The rows; GeoJSON and GeoPackage need a GeoDataFrame in EPSG:4326.
+    fmt : str
+        ``geojson``, ``csv``, ``xlsx`` or ``gpkg``.
+    meta : dict
+        From :func:`geodata.export_metadata.export_metadata` (unused by CSV).
+    crs : str, optional
+        GeoPackage only: the coordinate system (see :func:`export_view`).
+
+    Returns
+    -------
+    bytes
+        The file's content: RFC 7946 GeoJSON, formula-safe CSV/XLSX, or a GeoPackage.
+
+    Raises
+    ------
+    ExportError
+        On an unknown format.
+    """
     if fmt == "geojson":
         return to_geojson(frame, meta)
     if fmt == "csv":
         return to_csv(frame)
     if fmt == "xlsx":
         return to_xlsx(frame, meta)
-    return to_gpkg(frame, meta, crs)
+    if fmt == "gpkg":
+        return to_gpkg(frame, meta, crs)
+    raise ExportError("fmt", f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
 def write_export(path: str | Path, data: bytes) -> Path:

@@ -12,11 +12,10 @@ from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from geodata.geometry import units_frame
-from geodata.models import Village, VillageParent
+from geodata.hierarchy import village_points
 
 COORD_DECIMALS = 5  # ~1 m: invisible on the map, and shared vertices round identically
 
@@ -113,12 +112,7 @@ def village_features(session: Session, vintage: str, unit_code: str) -> dict[str
     dict
         Features with properties ``code, name, level ("village"), parent_code``.
     """
-    rows = session.execute(
-        select(Village.code, Village.name, Village.lon, Village.lat)
-        .join(VillageParent, VillageParent.village_code == Village.code)
-        .where(VillageParent.vintage_key == vintage, VillageParent.unit_code == unit_code)
-        .order_by(Village.code)
-    ).all()
+    rows = village_points(session, vintage, unit_code)
     return feature_collection(
         [
             {
@@ -134,6 +128,6 @@ def village_features(session: Session, vintage: str, unit_code: str) -> dict[str
                     "parent_code": unit_code,
                 },
             }
-            for code, name, lon, lat in rows
+            for code, name, _, lon, lat in rows
         ]
     )

@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.models import Unit
+from geodata.catalogue import catalogue_frame
+from geodata.hierarchy import Hierarchy, load_hierarchy, root_codes
 from geodata.scorecard import LOWER_COMPARATORS, target_gap
-from geodata.unit_lookup import BBOX_COLUMNS, catalogue_frame, unit_boxes
+from geodata.unit_lookup import BBOX_COLUMNS, unit_boxes
+from geodata.value_cells import as_number, not_met, nullable
 from geodata.values import unit_values, village_values
 
 GAP_COLUMNS = (
@@ -47,16 +48,6 @@ GAP_COLUMNS = (
 VILLAGE_UNIT = ("thôn, ấp, khu phố", "villages")
 # Values are sums of integers scaled by a percentage: round away float noise before ceil/floor.
 _DECIMALS = 9
-
-
-def _number(value: object) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def shortfall(
@@ -101,15 +92,15 @@ def shortfall(
     comparator = comparator or ">="
     if comparator not in (">=", ">", "<=", "<"):
         raise ValueError(f"unknown comparator {comparator!r}")
-    threshold = _number(target)
+    threshold = as_number(target)
     if kind in ("ratio", "share_of_villages"):
-        num, den = _number(numerator), _number(denominator)
+        num, den = as_number(numerator), as_number(denominator)
         if threshold is None or num is None or den is None or den <= 0:
             return math.nan
         have, need = num, threshold / 100.0 * den
     elif kind == "count":
-        have = _number(value)
-        have = _number(numerator) if have is None else have
+        have = as_number(value)
+        have = as_number(numerator) if have is None else have
         if threshold is None or have is None:
             return math.nan
         need = threshold
@@ -147,24 +138,10 @@ def shortfall_unit(indicator: dict) -> tuple[str, str]:
     )
 
 
-def _below_target(met: pd.Series) -> pd.Series:
-    return met.map(lambda m: m is not None and not pd.isna(m) and not bool(m)).astype(bool)
-
-
-def _roots(session: Session, vintage: str) -> list[str]:
-    return list(
-        session.scalars(
-            select(Unit.code)
-            .where(Unit.vintage_key == vintage, Unit.level == "province")
-            .order_by(Unit.code)
-        )
-    )
-
-
 def _village_rows(
     session: Session, indicator_key: str, period: str, vintage: str, parent_code: str | None
 ) -> pd.DataFrame:
-    parents = [parent_code] if parent_code else _roots(session, vintage)
+    parents = [parent_code] if parent_code else root_codes(session, vintage)
     frames = [village_values(session, indicator_key, period, vintage, p) for p in parents]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if frame.empty:
@@ -176,29 +153,22 @@ def _village_rows(
 
 
 def _leaf_units(
-    session: Session, vintage: str, level: str, parent_code: str | None
+    hier: Hierarchy, level: str, parent_code: str | None
 ) -> list[tuple[str, str, str | None]]:
     """Units above ``level`` (not the root) with no units below, inside ``parent_code``.
 
     Côn Đảo district has no communes: a register of communes must still list it.
     """
-    rows = session.execute(
-        select(Unit.code, Unit.level, Unit.parent_code).where(Unit.vintage_key == vintage)
-    ).all()
-    parents = {code: parent for code, _, parent in rows}
-    with_children = {parent for parent in parents.values() if parent}
+    units = hier.units[["code", "level", "parent_code"]]
+    with_children = {parent for parent in units["parent_code"] if parent}
     depth = {"province": 0, "district": 1, "commune": 2}
     leaves = []
-    for code, unit_level, parent in rows:
+    for code, unit_level, parent in units.itertuples(index=False):
         if code in with_children or unit_level == "province":
             continue
         if depth.get(unit_level, 9) >= depth.get(level, 0):
             continue
-        chain, current = [], parent
-        while current and current not in chain:
-            chain.append(current)
-            current = parents.get(current)
-        if parent_code is None or parent_code in chain:
+        if parent_code is None or parent_code in hier.chain(code)[1:]:
             leaves.append((code, unit_level, parent))
     return leaves
 
@@ -214,7 +184,8 @@ def _unit_rows(
     frame = unit_values(session, indicator_key, period, vintage, level, parent_code)
     known = set(frame["code"])
     extra = []
-    for code, leaf_level, leaf_parent in _leaf_units(session, vintage, level, parent_code):
+    hier = load_hierarchy(session, vintage)
+    for code, leaf_level, leaf_parent in _leaf_units(hier, level, parent_code):
         if code in known:
             continue
         rows = unit_values(session, indicator_key, period, vintage, leaf_level, leaf_parent)
@@ -275,12 +246,11 @@ def gap_register(
     boxes = unit_boxes(session, vintage)
     if frame.empty:
         return pd.DataFrame(columns=list(GAP_COLUMNS))
-    out = frame[_below_target(frame["met"])].copy()
+    out = frame[not_met(frame["met"])].copy()
     if level != "village":
         for column in ("lon", "lat", *BBOX_COLUMNS):
             out[column] = out["code"].map(boxes[column]).astype(float)
-    out["parent_name"] = out["parent_code"].map(boxes["name"]).astype(object)
-    out["parent_name"] = out["parent_name"].where(out["parent_name"].notna(), None)
+    out["parent_name"] = nullable(out["parent_code"].map(boxes["name"]))
     parts = ("numerator", "denominator", "value", "target", "comparator")
     rows = list(zip(*(out[column] for column in parts), strict=True))
     out["shortfall"] = pd.Series(

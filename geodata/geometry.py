@@ -7,6 +7,8 @@ load (see :mod:`geodata.simplify`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -53,6 +55,25 @@ def from_wkb(data: bytes | memoryview | None) -> BaseGeometry | None:
     if data is None:
         return None
     return shapely.from_wkb(bytes(data))
+
+
+def stored_box(values: Sequence[float | None]) -> tuple[float, float, float, float] | None:
+    """Return a stored bounding box as floats, or ``None`` when any bound is missing.
+
+    Parameters
+    ----------
+    values : sequence of float or None
+        ``min_lon, min_lat, max_lon, max_lat`` as read from :class:`geodata.models.Unit`.
+
+    Returns
+    -------
+    tuple of float or None
+        The box in EPSG:4326 (``None`` for a unit without geometry).
+    """
+    if any(value is None for value in values):
+        return None
+    min_lon, min_lat, max_lon, max_lat = (float(value) for value in values)  # type: ignore[arg-type]
+    return (min_lon, min_lat, max_lon, max_lat)
 
 
 def units_frame(
@@ -130,6 +151,4 @@ def unit_bounds(
             Unit.vintage_key == vintage, Unit.code == str(code)
         )
     ).first()
-    if row is None or any(value is None for value in row):
-        return None
-    return (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
+    return None if row is None else stored_box(row)

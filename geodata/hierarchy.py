@@ -2,18 +2,57 @@
 
 :class:`Hierarchy` answers the questions value computation and target resolution ask of a
 vintage: a unit's chain of ancestors, its ancestor at a level, the links from units up to a level.
+The store's unit and village-parent rows are read here (:func:`read_units`, :func:`root_codes`,
+:func:`village_parent_links`, :func:`village_points`) for every module that walks the tree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
-from geodata.models import LEVELS, Unit, VillageParent, Vintage
+from geodata.models import LEVELS, Unit, Village, VillageParent, Vintage
+
+#: The columns of :func:`read_units`, in order.
+UNIT_FIELDS = (
+    "code",
+    "name",
+    "type",
+    "level",
+    "parent_code",
+    "min_lon",
+    "min_lat",
+    "max_lon",
+    "max_lat",
+)
+
+
+def ancestry(parent_of: Mapping[str, str | None], code: str | None) -> list[str]:
+    """Return ``code`` and the codes above it, nearest first (pure).
+
+    Parameters
+    ----------
+    parent_of : mapping of str to str or None
+        Unit code → parent code (``None`` or ``""`` for a root).
+    code : str or None
+        Where to start; ``None`` or ``""`` gives ``[]``.
+
+    Returns
+    -------
+    list of str
+        The walk up the parent links; it stops at a root, at a code ``parent_of`` does not
+        know (that code included) or where a cycle would repeat a code.
+    """
+    chain: list[str] = []
+    current = code
+    while current and current not in chain:
+        chain.append(current)
+        current = parent_of.get(current)
+    return chain
 
 
 @dataclass
@@ -42,12 +81,8 @@ class Hierarchy:
     def chain(self, code: str) -> list[str]:
         """Return the code and its ancestors' codes, nearest first."""
         if code not in self._chains:
-            chain: list[str] = []
-            current: str | None = code
-            while current is not None and current in self._parent and current not in chain:
-                chain.append(current)
-                current = self._parent[current]
-            self._chains[code] = chain or [code]
+            known = [c for c in ancestry(self._parent, code) if c in self._parent]
+            self._chains[code] = known or [code]
         return self._chains[code]
 
     def ancestor_at(self, code: str, level: str) -> str | None:
@@ -74,13 +109,31 @@ class Hierarchy:
         return code in set(self._parent.values())
 
 
+def read_units(session: Session, vintage: str) -> list[Row]:
+    """Return every unit of ``vintage`` without geometry, sorted by code.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage : str
+        Vintage key.
+
+    Returns
+    -------
+    list of sqlalchemy.Row
+        Rows of :data:`UNIT_FIELDS` (the bounding box is ``None`` without geometry).
+    """
+    columns = [getattr(Unit, name) for name in UNIT_FIELDS]
+    return list(
+        session.execute(select(*columns).where(Unit.vintage_key == vintage).order_by(Unit.code))
+    )
+
+
 def _units(session: Session, vintage: str) -> pd.DataFrame:
-    rows = session.execute(
-        select(Unit.code, Unit.name, Unit.type, Unit.level, Unit.parent_code).where(
-            Unit.vintage_key == vintage
-        )
-    ).all()
-    frame = pd.DataFrame(rows, columns=["code", "name", "type", "level", "parent_code"])
+    columns = ["code", "name", "type", "level", "parent_code"]
+    rows = [tuple(row)[: len(columns)] for row in read_units(session, vintage)]
+    frame = pd.DataFrame(rows, columns=columns)
     frame.index = pd.Index(frame["code"].to_numpy(), name=None)
     return frame
 
@@ -193,3 +246,30 @@ def village_parent_links(session: Session, vintage: str) -> pd.DataFrame:
         )
     ).all()
     return pd.DataFrame(rows, columns=["code", "parent_code"]).assign(weight=1.0)
+
+
+def village_points(session: Session, vintage: str, unit_code: str | None = None) -> list[Row]:
+    """Return the villages with the unit each lies in (in ``vintage``), sorted by code.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage : str
+        The vintage whose village parents are used.
+    unit_code : str, optional
+        Only the villages lying directly in this unit.
+
+    Returns
+    -------
+    list of sqlalchemy.Row
+        ``code, name, unit_code, lon, lat``.
+    """
+    query = (
+        select(Village.code, Village.name, VillageParent.unit_code, Village.lon, Village.lat)
+        .join(VillageParent, VillageParent.village_code == Village.code)
+        .where(VillageParent.vintage_key == vintage)
+    )
+    if unit_code is not None:
+        query = query.where(VillageParent.unit_code == unit_code)
+    return list(session.execute(query.order_by(Village.code)))

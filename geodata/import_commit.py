@@ -17,7 +17,7 @@ Text is stored exactly as given: escaping is the job of whatever displays or exp
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from sqlalchemy import Engine, select, tuple_
 from sqlalchemy.orm import Session
 
 from geodata.import_read import DEFAULT_MAX_BYTES, ImportProblem, read_file
+from geodata.import_rows import ImportRow
 from geodata.import_validate import ValidationResult, validate_bytes
 from geodata.models import (
     OBSERVATION_FIELDS,
@@ -37,6 +38,9 @@ from geodata.models import (
 from geodata.store import transaction
 
 log = logging.getLogger(__name__)
+#: The fields of an observation's unique key, in the order of ``ImportRow.key``.
+KEY_FIELDS = ("indicator_key", "period", "level", "code")
+ObservationKey = tuple[str, str, str, str]
 
 
 def observation_fields(row: Observation | ReplacedObservation) -> dict[str, object]:
@@ -100,28 +104,16 @@ def _chunks(items: list, size: int = 400) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _commit(session: Session, result: ValidationResult, user: str, note: str = "") -> ImportOutcome:
-    now = utc_now()
-    batch = ImportBatch(
-        file_name=result.file_name,
-        file_sha256=result.sha256,
-        user=user,
-        created_at=now,
-        rows_total=result.rows_total,
-        rows_inserted=0,
-        rows_replaced=0,
-        outcome="committed",
-        note=note,
-    )
-    session.add(batch)
-    session.flush()
-
-    known_sources = dict(session.execute(select(Source.key, Source.provenance)).all())
+def _batch_sources(
+    session: Session, result: ValidationResult, batch: ImportBatch, user: str
+) -> Callable[[ImportRow], tuple[str, str]]:
+    """Add the batch's sources (see the module notes); return row → (source key, provenance)."""
+    known = dict(session.execute(select(Source.key, Source.provenance)).all())
     batch_source = f"import-{batch.id}"
     session.add(
         Source(
             key=batch_source,
-            title=f"Import of {result.file_name} by {user}, {now:%Y-%m-%d %H:%M} UTC "
+            title=f"Import of {result.file_name} by {user}, {batch.created_at:%Y-%m-%d %H:%M} UTC "
             f"(batch {batch.id})",
             publisher=user,
             provenance="published",
@@ -130,59 +122,73 @@ def _commit(session: Session, result: ValidationResult, user: str, note: str = "
     text_sources: dict[str, str] = {}
     for row in result.rows:
         text = row.source.strip()
-        if text and text not in known_sources and row.source not in text_sources:
+        if text and text not in known and row.source not in text_sources:
             key = f"{batch_source}-{len(text_sources) + 1}"
             text_sources[row.source] = key
             session.add(Source(key=key, title=row.source, publisher=user, provenance="published"))
     session.flush()
 
-    existing: dict[tuple[str, str, str, str], Observation] = {}
-    keys = [row.key for row in result.rows]
+    def source_of(row: ImportRow) -> tuple[str, str]:
+        text = row.source.strip()
+        if text in known:
+            return text, known[text]
+        return (text_sources[row.source] if text else batch_source), "published"
+
+    return source_of
+
+
+def _stored(session: Session, keys: list[ObservationKey]) -> dict[ObservationKey, Observation]:
+    """Return the stored observations with these keys (locked on PostgreSQL until the commit)."""
+    existing: dict[ObservationKey, Observation] = {}
     for chunk in _chunks(keys):
         query = select(Observation).where(
-            tuple_(
-                Observation.indicator_key, Observation.period, Observation.level, Observation.code
-            ).in_(chunk)
+            tuple_(*(getattr(Observation, name) for name in KEY_FIELDS)).in_(chunk)
         )
         if session.bind is not None and session.bind.dialect.name == "postgresql":
             query = query.with_for_update()
         for obs in session.scalars(query):
-            existing[(obs.indicator_key, obs.period, obs.level, obs.code)] = obs
+            existing[tuple(getattr(obs, name) for name in KEY_FIELDS)] = obs  # type: ignore[index]
+    return existing
+
+
+def _commit(session: Session, result: ValidationResult, user: str, note: str = "") -> ImportOutcome:
+    batch = ImportBatch(
+        file_name=result.file_name,
+        file_sha256=result.sha256,
+        user=user,
+        created_at=utc_now(),
+        rows_total=result.rows_total,
+        rows_inserted=0,
+        rows_replaced=0,
+        outcome="committed",
+        note=note,
+    )
+    session.add(batch)
+    session.flush()
+    source_of = _batch_sources(session, result, batch, user)
+    existing = _stored(session, [row.key for row in result.rows])
 
     inserted = replaced = 0
     for row in result.rows:
-        text = row.source.strip()
-        if text in known_sources:
-            source_key, provenance = text, known_sources[text]
-        elif text:
-            source_key, provenance = text_sources[row.source], "published"
-        else:
-            source_key, provenance = batch_source, "published"
+        source_key, provenance = source_of(row)
+        values = {
+            "vintage_key": row.vintage_key,
+            "numerator": row.numerator,
+            "denominator": row.denominator,
+            "value": row.value,
+            "provenance": provenance,
+            "source_key": source_key,
+            "note": row.note,
+            "batch_id": batch.id,
+        }
         obs = existing.get(row.key)
         if obs is None:
-            session.add(
-                Observation(
-                    indicator_key=row.indicator_key,
-                    period=row.period,
-                    vintage_key=row.vintage_key,
-                    level=row.level,
-                    code=row.code,
-                    numerator=row.numerator,
-                    denominator=row.denominator,
-                    value=row.value,
-                    provenance=provenance,
-                    source_key=source_key,
-                    note=row.note,
-                    batch_id=batch.id,
-                )
-            )
+            session.add(Observation(**dict(zip(KEY_FIELDS, row.key, strict=True)), **values))
             inserted += 1
             continue
         session.add(ReplacedObservation(replaced_by_batch=batch.id, **observation_fields(obs)))
-        obs.vintage_key = row.vintage_key
-        obs.numerator, obs.denominator, obs.value = row.numerator, row.denominator, row.value
-        obs.provenance, obs.source_key, obs.note = provenance, source_key, row.note
-        obs.batch_id = batch.id
+        for name, value in values.items():
+            setattr(obs, name, value)
         replaced += 1
     batch.rows_inserted, batch.rows_replaced = inserted, replaced
     session.flush()

@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from geodata.catalogue import PILLARS
+from geodata.catalogue import INDICATOR_TEXT_FIELDS, PILLARS, catalogue_indicators
+from geodata.geometry import stored_box
+from geodata.hierarchy import ancestry, read_units, village_points
 from geodata.models import (
     ImportBatch,
     Indicator,
@@ -25,23 +27,7 @@ from geodata.models import (
 from geodata.vintages import VINTAGES
 
 UNIT_LEVELS = ("province", "district", "commune")
-INDICATOR_FIELDS = (
-    "key",
-    "name_vi",
-    "name_en",
-    "pillar",
-    "unit",
-    "kind",
-    "direction",
-    "definition_vi",
-    "definition_en",
-    "numerator_vi",
-    "numerator_en",
-    "denominator_vi",
-    "denominator_en",
-    "finest_level",
-    "sort_order",
-)
+INDICATOR_FIELDS = ("key", *INDICATOR_TEXT_FIELDS, "sort_order")
 
 
 def store_fingerprint(session: Session) -> str:
@@ -166,9 +152,7 @@ def indicator_records(session: Session) -> list[dict[str, Any]]:
             }
         )
     records = []
-    for indicator in session.scalars(
-        select(Indicator).order_by(Indicator.sort_order, Indicator.key)
-    ):
+    for indicator in catalogue_indicators(session):
         record = {name: getattr(indicator, name) for name in INDICATOR_FIELDS}
         record["sort_order"] = int(record["sort_order"] or 0)
         record["source"] = indicator.source_key
@@ -179,33 +163,21 @@ def indicator_records(session: Session) -> list[dict[str, Any]]:
 
 
 def _units(session: Session, vintage: str) -> list[dict[str, Any]]:
-    rows = session.execute(
-        select(
-            Unit.code,
-            Unit.name,
-            Unit.type,
-            Unit.level,
-            Unit.parent_code,
-            Unit.min_lon,
-            Unit.min_lat,
-            Unit.max_lon,
-            Unit.max_lat,
+    records = []
+    for code, name, type_, level, parent, *box in read_units(session, vintage):
+        bbox = stored_box(box)
+        records.append(
+            {
+                "code": code,
+                "name": name,
+                "type": type_,
+                "level": level,
+                "parent_code": parent or None,
+                "vintage": vintage,
+                "bbox": None if bbox is None else list(bbox),
+            }
         )
-        .where(Unit.vintage_key == vintage)
-        .order_by(Unit.code)
-    ).all()
-    return [
-        {
-            "code": code,
-            "name": name,
-            "type": type_,
-            "level": level,
-            "parent_code": parent or None,
-            "vintage": vintage,
-            "bbox": None if None in box else [float(v) for v in box],
-        }
-        for code, name, type_, level, parent, *box in rows
-    ]
+    return records
 
 
 def find_unit(session: Session, vintage: str, code: str) -> dict[str, Any] | None:
@@ -259,21 +231,9 @@ def unit_records(
     parent_of = {u["code"]: u["parent_code"] for u in units}
 
     def inside(code: str | None) -> bool:
-        seen: set[str] = set()
-        while code is not None and code not in seen:
-            if code == parent:
-                return True
-            seen.add(code)
-            code = parent_of.get(code)
-        return False
+        return parent in ancestry(parent_of, code)
 
     if level == "village":
-        rows = session.execute(
-            select(Village.code, Village.name, VillageParent.unit_code, Village.lon, Village.lat)
-            .join(VillageParent, VillageParent.village_code == Village.code)
-            .where(VillageParent.vintage_key == vintage)
-            .order_by(Village.code)
-        ).all()
         return [
             {
                 "code": code,
@@ -285,7 +245,7 @@ def unit_records(
                 "lon": float(lon),
                 "lat": float(lat),
             }
-            for code, name, unit_code, lon, lat in rows
+            for code, name, unit_code, lon, lat in village_points(session, vintage)
             if parent is None or inside(unit_code)
         ]
     selected = [u for u in units if level is None or u["level"] == level]

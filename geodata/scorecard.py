@@ -28,23 +28,18 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from geodata.catalogue import PILLARS
+from geodata.catalogue import INDICATOR_LABEL_FIELDS, PILLARS, catalogue_frame
 from geodata.hierarchy import load_hierarchy
 from geodata.models import LEVELS
 from geodata.target_scopes import unit_rules
 from geodata.targets import is_met, load_targets
-from geodata.unit_lookup import catalogue_frame, find_unit, value_row
+from geodata.unit_lookup import find_unit, value_row
+from geodata.value_cells import as_floats, as_number, nullable
 
 STATUSES = ("met", "not_met", "no_target", "no_data")
 LOWER_COMPARATORS = ("<=", "<")
 SCORECARD_COLUMNS = (
-    "key",
-    "name_vi",
-    "name_en",
-    "pillar",
-    "kind",
-    "unit",
-    "direction",
+    *INDICATOR_LABEL_FIELDS,
     "value",
     "numerator",
     "denominator",
@@ -77,16 +72,6 @@ SUMMARY_COLUMNS = (
 _DEPTH = {level: depth for depth, level in enumerate(LEVELS)}
 
 
-def _number(value: object) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
 def target_gap(value: float | None, target: float | None, comparator: str | None) -> float:
     """Return the signed distance from ``value`` to ``target``: negative means short of it.
 
@@ -105,7 +90,7 @@ def target_gap(value: float | None, target: float | None, comparator: str | None
     float
         The gap, NaN when the value or the target is missing.
     """
-    v, t = _number(value), _number(target)
+    v, t = as_number(value), as_number(target)
     if v is None or t is None:
         return math.nan
     return t - v if comparator in LOWER_COMPARATORS else v - t
@@ -128,7 +113,7 @@ def card_status(value: float | None, target: float | None, comparator: str | Non
     str
         ``no_data``, ``no_target``, ``met`` or ``not_met`` (see the module notes).
     """
-    v, t = _number(value), _number(target)
+    v, t = as_number(value), as_number(target)
     if v is None:
         return "no_data"
     if t is None:
@@ -190,11 +175,12 @@ def scorecard(session: Session, period: str, vintage: str, unit_code: str) -> pd
     """
     unit = find_unit(session, vintage, unit_code)
     catalogue = catalogue_frame(session)
-    value_columns = [c for c in SCORECARD_COLUMNS[7:-1] if c not in ("gap", "status")]
+    head = len(INDICATOR_LABEL_FIELDS)
+    value_columns = [c for c in SCORECARD_COLUMNS[head:-1] if c not in ("gap", "status")]
     records = []
     hier, cache = None, {}
     for indicator in catalogue.to_dict("records"):
-        record = {column: indicator[column] for column in SCORECARD_COLUMNS[:7]}
+        record = {column: indicator[column] for column in INDICATOR_LABEL_FIELDS}
         try:
             row = value_row(session, indicator["key"], period, unit)
         except ValueError:
@@ -211,16 +197,16 @@ def scorecard(session: Session, period: str, vintage: str, unit_code: str) -> pd
         finest = _DEPTH.get(indicator["finest_level"], len(LEVELS))
         record["applicable"] = finest >= _DEPTH.get(unit.level, 0)
         records.append(record)
-    columns = [*SCORECARD_COLUMNS[:7], *value_columns, "applicable"]
+    columns = [*INDICATOR_LABEL_FIELDS, *value_columns, "applicable"]
     card = pd.DataFrame(records, columns=columns)
     for column in ("value", "numerator", "denominator", "target", "published_value"):
-        card[column] = pd.to_numeric(card[column], errors="coerce").astype(float)
+        card[column] = as_floats(card[column])
     card["above_100"] = card["above_100"].fillna(False).astype(bool)
     # Data beats the catalogue's claim: an imported value makes the indicator applicable.
     card["applicable"] = card["applicable"].astype(bool) | card["value"].notna()
     text_columns = ("comparator", "target_scope", "target_scope_vintage", "provenance", "source")
     for column in (*text_columns, "published_source"):
-        card[column] = card[column].astype(object).where(card[column].notna(), None)
+        card[column] = nullable(card[column])
     card = score(card)[list(SCORECARD_COLUMNS)]
     card.attrs.update(unit=unit.code, name=unit.name, level=unit.level)
     card.attrs.update(period=period, vintage=vintage)

@@ -18,31 +18,16 @@ import numpy as np
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from geodata import features, unit_tree
+from geodata import crosswalk, exports, features, unit_tree
 from geodata import values as value_queries
-from geodata.catalogue import PILLARS
-from geodata.models import ImportBatch, Indicator, Layer, Observation
+from geodata.analysis_cache import AnalysisCache
+from geodata.catalogue import INDICATOR_TEXT_FIELDS, PILLARS, catalogue_indicators
+from geodata.models import ImportBatch, Layer, Observation
 from geodata.vintages import VINTAGES
 
 log = logging.getLogger(__name__)
 LEVEL_ORDER = ("province", "district", "commune")
-INDICATOR_FIELDS = (
-    "key",
-    "name_vi",
-    "name_en",
-    "pillar",
-    "unit",
-    "kind",
-    "direction",
-    "definition_vi",
-    "definition_en",
-    "numerator_vi",
-    "numerator_en",
-    "denominator_vi",
-    "denominator_en",
-    "finest_level",
-    "source_key",
-)
+INDICATOR_FIELDS = ("key", *INDICATOR_TEXT_FIELDS, "source_key")
 VALUE_FIELDS = (
     "name",
     "value",
@@ -122,6 +107,8 @@ class MapService:
         self._indicators = lru_cache(maxsize=1)(self._load_indicators)
         self._values = lru_cache(maxsize=1024)(self._unit_values)
         self._village_values = lru_cache(maxsize=1024)(self._villages_values)
+        # Scorecards, comparisons, gap registers and trends (keyed by the data version too).
+        self.analysis = AnalysisCache(engine, self.data_version)
 
     def _read(self, query: Callable[..., Any], *args: Any) -> Any:
         with Session(self.engine) as session:
@@ -143,7 +130,7 @@ class MapService:
 
     def _load_indicators(self) -> tuple[dict[str, Any], ...]:
         with Session(self.engine) as session:
-            rows = session.scalars(select(Indicator).order_by(Indicator.sort_order, Indicator.key))
+            rows = catalogue_indicators(session)
             return tuple({field: getattr(row, field) for field in INDICATOR_FIELDS} for row in rows)
 
     def indicators(self) -> tuple[dict[str, Any], ...]:
@@ -222,7 +209,7 @@ class MapService:
         """Return the unit of ``to_vintage`` that ``code`` (of ``from_vintage``) became, if one."""
         if from_vintage == to_vintage:
             return code if self.unit(to_vintage, code) else None
-        targets = self._read(unit_tree.crosswalk_targets, code, from_vintage, to_vintage)
+        targets = self._read(crosswalk.crosswalk_targets, code, from_vintage, to_vintage)
         if len(targets) == 1:
             return targets.pop()
         if self.unit(to_vintage, code) is not None:
@@ -278,3 +265,28 @@ class MapService:
     ) -> dict[str, dict[str, Any]]:
         """Return village code → value record for the villages of ``unit_code``."""
         return self._village_values(self.data_version(), indicator, period, vintage, unit_code)
+
+    # -- exports --------------------------------------------------------------------------------
+
+    def export(self, **view: Any) -> bytes:
+        """Export a view in one format: the same implementation as the CLI and the API.
+
+        Parameters
+        ----------
+        **view
+            The keyword arguments of :func:`geodata.exports.export_view` (``fmt``, ``level``,
+            ``vintage``, ``period``, ``indicator`` or ``all_indicators``, ``parent_code``,
+            ``below_target``, ``crs``).
+
+        Returns
+        -------
+        bytes
+            The file's content; not cached (exports are rare and may be large).
+
+        Raises
+        ------
+        geodata.exports.ExportError
+            Naming the first bad parameter.
+        """
+        with Session(self.engine) as session:
+            return exports.export_view(session, **view)

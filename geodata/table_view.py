@@ -15,9 +15,12 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from geodata.catalogue import catalogue_frame
 from geodata.classify import DEFAULT_K, DEFAULT_SCHEME, classify
+from geodata.hierarchy import root_codes
 from geodata.models import Unit
-from geodata.unit_lookup import catalogue_frame, find_unit
+from geodata.unit_lookup import find_unit
+from geodata.value_cells import as_number, met_flags
 from geodata.values import unit_values, village_values
 
 CLASS_COLUMNS = ("class_index", "class_lower", "class_upper", "class_label")
@@ -26,12 +29,7 @@ CLASS_COLUMNS = ("class_index", "class_lower", "class_upper", "class_label")
 def _view_rows(
     session: Session, indicator_key: str, period: str, vintage: str, unit_code: str | None
 ) -> pd.DataFrame:
-    root = session.scalar(
-        select(Unit.code)
-        .where(Unit.vintage_key == vintage, Unit.level == "province")
-        .order_by(Unit.code)
-    )
-    code = unit_code or root
+    code = unit_code or next(iter(root_codes(session, vintage)), None)
     if code is None:
         raise ValueError(f"no units are loaded for vintage {vintage!r}")
     unit = find_unit(session, vintage, code)
@@ -87,14 +85,8 @@ def view_table(
     """
     direction = str(catalogue_frame(session, indicator_key).at[0, "direction"] or "higher")
     rows = _view_rows(session, indicator_key, period, vintage, unit_code)
-    values = {
-        code: None if pd.isna(v) else float(v)
-        for code, v in zip(rows["code"], rows["value"], strict=True)
-    }
-    met = {
-        code: None if m is None or pd.isna(m) else bool(m)
-        for code, m in zip(rows["code"], rows["met"], strict=True)
-    }
+    values = {code: as_number(v) for code, v in zip(rows["code"], rows["value"], strict=True)}
+    met = dict(zip(rows["code"], met_flags(rows["met"]), strict=True))
     classes = classify(values, scheme, k, met=met)
     ranges = classes.ranges()
     out = rows.copy()

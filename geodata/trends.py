@@ -36,20 +36,17 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from geodata.catalogue import INDICATOR_LABEL_FIELDS, catalogue_frame
 from geodata.crosswalk import crosswalk_path
 from geodata.models import Observation, Vintage
-from geodata.unit_lookup import UnitRecord, catalogue_frame, find_unit, value_row
+from geodata.unit_lookup import UnitRecord, find_unit, value_row
+from geodata.value_cells import as_floats, met_flags, nullable
 from geodata.vintages import period_bounds, vintage_for_period
 
 METHODS = ("own_vintage", "villages", "crosswalk", "successor")
 TREND_COLUMNS = (
     "indicator",
-    "name_vi",
-    "name_en",
-    "pillar",
-    "kind",
-    "unit",
-    "direction",
+    *INDICATOR_LABEL_FIELDS[1:],
     "code",
     "name",
     "vintage",
@@ -171,11 +168,6 @@ def _row_record(row: pd.Series | None) -> dict[str, object]:
     return {field: row.get(field) for field in _VALUE_FIELDS}
 
 
-def _nullable(column: pd.Series) -> pd.Series:
-    """Object column with None (not NaN) for missing entries, as a UI or JSON expects."""
-    return column.astype(object).where(column.notna(), None)
-
-
 def _has_value(row: pd.Series | None) -> bool:
     return row is not None and pd.notna(row.get("value"))
 
@@ -228,7 +220,7 @@ def trend(
     for key, period, period_vintage in periods[["indicator", "period", "period_vintage"]].values:
         entry = indicators.loc[key]
         record: dict[str, object] = {"indicator": key}
-        record.update({c: entry[c] for c in TREND_COLUMNS[1:7]})
+        record.update({c: entry[c] for c in INDICATOR_LABEL_FIELDS[1:]})
         record.update(code=unit.code, name=unit.name, vintage=vintage, period=period)
         record.update(period_vintage=period_vintage, successor_code=None, successor_name=None)
         try:
@@ -263,16 +255,12 @@ def trend(
         records.append(record)
     out = pd.DataFrame(records, columns=list(TREND_COLUMNS))
     for column in ("value", "numerator", "denominator", "target", "published_value"):
-        out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
-    out["met"] = pd.Series(
-        [None if m is None or pd.isna(m) else bool(m) for m in out["met"]],
-        index=out.index,
-        dtype=object,
-    )
+        out[column] = as_floats(out[column])
+    out["met"] = met_flags(out["met"])
     for column in ("comparator", "provenance", "source", "method"):
-        out[column] = _nullable(out[column])
+        out[column] = nullable(out[column])
     for column in ("successor_code", "successor_name"):
-        out[column] = _nullable(out[column])
+        out[column] = nullable(out[column])
     out["reaggregated"] = out["reaggregated"].astype(bool)
     out["vintage_change_before"] = (
         mark_vintage_changes(out) if len(out) else pd.Series(dtype=bool)

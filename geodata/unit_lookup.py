@@ -1,7 +1,7 @@
 """Small store look-ups shared by the analysis modules (scorecard, gaps, compare, trends).
 
-One unit's record (level, parent, bounding box), the indicator catalogue as a frame, and one
-unit's row of :func:`geodata.values.unit_values`.
+One unit's record (level, parent, bounding box), every unit's box and centre, and one unit's row
+of :func:`geodata.values.unit_values`. The catalogue is read by :mod:`geodata.catalogue`.
 """
 
 from __future__ import annotations
@@ -12,24 +12,12 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.models import Indicator, Unit
+from geodata.geometry import stored_box
+from geodata.hierarchy import read_units
+from geodata.models import Unit
+from geodata.value_cells import as_floats
 from geodata.values import unit_values
 
-CATALOGUE_COLUMNS = (
-    "key",
-    "name_vi",
-    "name_en",
-    "pillar",
-    "kind",
-    "unit",
-    "direction",
-    "numerator_vi",
-    "numerator_en",
-    "denominator_vi",
-    "denominator_en",
-    "finest_level",
-    "sort_order",
-)
 BBOX_COLUMNS = ("min_lon", "min_lat", "max_lon", "max_lat")
 
 
@@ -81,9 +69,7 @@ def find_unit(session: Session, vintage: str, code: str) -> UnitRecord:
     ).first()
     if row is None:
         raise ValueError(f"no unit {code!r} in vintage {vintage!r}")
-    box = tuple(row[4:8])
-    bbox = None if any(v is None for v in box) else tuple(float(v) for v in box)
-    return UnitRecord(vintage, row[0], row[1], row[2], row[3] or None, bbox)  # type: ignore[arg-type]
+    return UnitRecord(vintage, row[0], row[1], row[2], row[3] or None, stored_box(row[4:8]))
 
 
 def unit_boxes(session: Session, vintage: str) -> pd.DataFrame:
@@ -102,46 +88,14 @@ def unit_boxes(session: Session, vintage: str) -> pd.DataFrame:
         Indexed by ``code``: ``name``, ``lon``, ``lat`` (centre of the box) and
         ``min_lon, min_lat, max_lon, max_lat`` (NaN without geometry).
     """
-    rows = session.execute(
-        select(Unit.code, Unit.name, Unit.min_lon, Unit.min_lat, Unit.max_lon, Unit.max_lat).where(
-            Unit.vintage_key == vintage
-        )
-    ).all()
-    frame = pd.DataFrame(rows, columns=["code", "name", *BBOX_COLUMNS]).set_index("code")
+    columns = ["code", "name", *BBOX_COLUMNS]
+    rows = [[getattr(row, c) for c in columns] for row in read_units(session, vintage)]
+    frame = pd.DataFrame(rows, columns=columns).set_index("code")
     for column in BBOX_COLUMNS:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        frame[column] = as_floats(frame[column])
     frame["lon"] = (frame["min_lon"] + frame["max_lon"]) / 2
     frame["lat"] = (frame["min_lat"] + frame["max_lat"]) / 2
     return frame
-
-
-def catalogue_frame(session: Session, indicator_key: str | None = None) -> pd.DataFrame:
-    """Return the indicator catalogue in catalogue order.
-
-    Parameters
-    ----------
-    session : sqlalchemy.orm.Session
-        An open session.
-    indicator_key : str, optional
-        Only this indicator.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per indicator with :data:`CATALOGUE_COLUMNS`.
-
-    Raises
-    ------
-    ValueError
-        If ``indicator_key`` is given and unknown.
-    """
-    stmt = select(Indicator).order_by(Indicator.sort_order, Indicator.key)
-    if indicator_key is not None:
-        stmt = stmt.where(Indicator.key == indicator_key)
-    rows = [{c: getattr(ind, c) for c in CATALOGUE_COLUMNS} for ind in session.scalars(stmt)]
-    if indicator_key is not None and not rows:
-        raise ValueError(f"unknown indicator {indicator_key!r}")
-    return pd.DataFrame(rows, columns=list(CATALOGUE_COLUMNS))
 
 
 def value_row(

@@ -1,4 +1,7 @@
-"""The administrative tree of a vintage for navigation: units, children, villages, old names."""
+"""The administrative tree of a vintage for navigation: units, children, villages, old names.
+
+What a unit of one vintage became in another is :func:`geodata.crosswalk.crosswalk_targets`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from geodata.models import CrosswalkLink, Unit, VillageParent
+from geodata.crosswalk import stored_links
+from geodata.geometry import stored_box
+from geodata.hierarchy import read_units
+from geodata.models import Unit, VillageParent
 from geodata.text import search_key
 
 
@@ -29,21 +35,6 @@ def units_index(session: Session, vintage: str) -> dict[str, dict[str, Any]]:
         east]]`` or ``None``), ``children`` (child unit codes) and ``villages`` (how many
         villages lie directly in the unit).
     """
-    rows = session.execute(
-        select(
-            Unit.code,
-            Unit.name,
-            Unit.type,
-            Unit.level,
-            Unit.parent_code,
-            Unit.min_lon,
-            Unit.min_lat,
-            Unit.max_lon,
-            Unit.max_lat,
-        )
-        .where(Unit.vintage_key == vintage)
-        .order_by(Unit.code)
-    ).all()
     village_counts = dict(
         session.execute(
             select(VillageParent.unit_code, func.count(VillageParent.village_code))
@@ -52,14 +43,15 @@ def units_index(session: Session, vintage: str) -> dict[str, dict[str, Any]]:
         ).all()
     )
     index: dict[str, dict[str, Any]] = {}
-    for code, name, type_, level, parent, x0, y0, x1, y1 in rows:
+    for code, name, type_, level, parent, *box in read_units(session, vintage):
+        bbox = stored_box(box)
         index[code] = {
             "code": code,
             "name": name,
             "type": type_,
             "level": level,
             "parent_code": parent,
-            "bounds": None if None in (x0, y0, x1, y1) else [[y0, x0], [y1, x1]],
+            "bounds": None if bbox is None else [[bbox[1], bbox[0]], [bbox[3], bbox[2]]],
             "children": [],
             "villages": int(village_counts.get(code, 0)),
         }
@@ -68,43 +60,6 @@ def units_index(session: Session, vintage: str) -> dict[str, dict[str, Any]]:
         if parent_record is not None:
             parent_record["children"].append(record["code"])
     return index
-
-
-def crosswalk_targets(session: Session, code: str, from_vintage: str, to_vintage: str) -> set[str]:
-    """Return the codes of ``to_vintage`` that a unit of ``from_vintage`` is linked to.
-
-    Parameters
-    ----------
-    session : sqlalchemy.orm.Session
-        An open session.
-    code, from_vintage, to_vintage : str
-        The unit and the two vintages; links stored in either direction are followed.
-
-    Returns
-    -------
-    set of str
-        Linked codes (empty when the crosswalk has no link).
-    """
-    forward = set(
-        session.scalars(
-            select(CrosswalkLink.to_code).where(
-                CrosswalkLink.from_vintage == from_vintage,
-                CrosswalkLink.from_code == code,
-                CrosswalkLink.to_vintage == to_vintage,
-            )
-        )
-    )
-    if forward:
-        return forward
-    return set(
-        session.scalars(
-            select(CrosswalkLink.from_code).where(
-                CrosswalkLink.to_vintage == from_vintage,
-                CrosswalkLink.to_code == code,
-                CrosswalkLink.from_vintage == to_vintage,
-            )
-        )
-    )
 
 
 def search_entries(
@@ -140,18 +95,15 @@ def search_entries(
         for code, unit in index.items()
     ]
     seen = {(e["code"], search_key(e["name"])) for e in entries}
-    links = session.execute(
-        select(CrosswalkLink.from_vintage, CrosswalkLink.from_code, CrosswalkLink.to_code)
-        .where(CrosswalkLink.to_vintage == vintage)
-        .order_by(CrosswalkLink.from_code)
-    ).all()
+    links = stored_links(session, to_vintage=vintage).sort_values("from_code", kind="stable")
+    links = links[["from_vintage", "from_code", "to_code"]]
     old_names = {
         (v, c): n
         for v, c, n in session.execute(
             select(Unit.vintage_key, Unit.code, Unit.name).where(Unit.vintage_key != vintage)
         ).all()
     }
-    for from_vintage, from_code, to_code in links:
+    for from_vintage, from_code, to_code in links.itertuples(index=False):
         old = old_names.get((from_vintage, from_code))
         if old is None or to_code not in index or (to_code, search_key(old)) in seen:
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from geodata.catalogue import INDICATOR_LABEL_FIELDS
+
 #: What a row says about its value, in units and villages alike.
 VALUE_COLUMNS = ("value", "numerator", "denominator", "target", "met", "provenance", "source")
 #: The columns every unit table starts with (exports and the API rely on these names).
@@ -41,4 +43,5 @@ VILLAGE_EXTRA_COLUMNS = (
     "target_scope",
     "target_scope_vintage",
 )
-INDICATOR_COLUMNS = ("name_vi", "name_en", "pillar", "kind", "unit", "direction", "sort_order")
+#: The catalogue fields :func:`geodata.values.province_values` adds to each indicator's row.
+INDICATOR_COLUMNS = (*INDICATOR_LABEL_FIELDS[1:], "sort_order")

@@ -21,6 +21,7 @@ from geodata.hierarchy import Hierarchy, load_hierarchy, village_parent_links
 from geodata.models import LEVELS, Indicator, Observation
 from geodata.target_scopes import unit_rules
 from geodata.targets import apply_rules, load_targets
+from geodata.value_cells import as_floats, nullable
 from geodata.value_columns import UNIT_COLUMNS, UNIT_EXTRA_COLUMNS
 
 _DEPTH = {level: depth for depth, level in enumerate(LEVELS)}
@@ -78,7 +79,7 @@ def load_observations(session: Session, indicator_key: str, period: str) -> pd.D
         ],
     )
     for column in ("numerator", "denominator", "value"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        frame[column] = as_floats(frame[column])
     return frame
 
 
@@ -191,7 +192,7 @@ def unit_rows(
     out["provenance"] = agg["provenance"].to_numpy(dtype=object)
     out["source"] = agg["source"].to_numpy(dtype=object)
     for column in ("provenance", "source"):
-        out[column] = out[column].where(out[column].notna(), None)
+        out[column] = nullable(out[column])
     out["type"] = selected["type"].to_numpy()
     out["n_children"] = agg["n_children"].fillna(0).to_numpy(dtype=int)
     out["n_with_data"] = agg["n_with_data"].fillna(0).to_numpy(dtype=int)
@@ -211,8 +212,7 @@ def unit_rows(
     published = published.drop_duplicates("code").set_index("code")
     out["published_value"] = out["code"].map(published["_value"]).astype(float)
     for column, target in (("source", "published_source"), ("note", "published_note")):
-        mapped = out["code"].map(published[column]).astype(object)
-        out[target] = mapped.where(mapped.notna(), None)
+        out[target] = nullable(out["code"].map(published[column]))
     out["data_level"] = finest
     out["data_vintage"] = data_vintage
     return out[list(UNIT_COLUMNS + UNIT_EXTRA_COLUMNS)].reset_index(drop=True)

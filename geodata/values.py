@@ -29,10 +29,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from geodata.aggregate import PERCENT_KINDS, row_values
+from geodata.catalogue import catalogue_indicators
 from geodata.hierarchy import check_vintage_level, load_hierarchy, village_parent_links
-from geodata.models import Indicator, Village, Vintage
+from geodata.models import Village, Vintage
 from geodata.target_scopes import village_rules
 from geodata.targets import apply_rules, load_targets
+from geodata.value_cells import nullable
 from geodata.value_columns import (
     INDICATOR_COLUMNS,
     UNIT_COLUMNS,
@@ -165,8 +167,7 @@ def village_values(
     out["numerator"] = out["code"].map(obs["numerator"]).astype(float)
     out["denominator"] = out["code"].map(obs["denominator"]).astype(float)
     for column in ("provenance", "source"):
-        mapped = out["code"].map(obs[column]).astype(object)
-        out[column] = mapped.where(mapped.notna(), None)
+        out[column] = nullable(out["code"].map(obs[column]))
     out["level"] = "village"
     out["vintage"] = vintage
     out["period"] = period
@@ -208,10 +209,9 @@ def province_values(session: Session, period: str, vintage: str) -> pd.DataFrame
     """
     check_vintage_level(session, vintage, "province")
     hier = load_hierarchy(session, vintage)
-    indicators = session.scalars(select(Indicator).order_by(Indicator.sort_order, Indicator.key))
     cache: dict[str, object] = {}
     frames = []
-    for indicator in indicators:
+    for indicator in catalogue_indicators(session):
         frame = unit_rows(session, indicator, period, vintage, "province", None, hier, cache)
         for column in INDICATOR_COLUMNS:
             frame[column] = getattr(indicator, column)

@@ -64,11 +64,15 @@ def hideout(
     unit: str,
     lang: str,
     selected: str | None = None,
+    focus: str | None = None,
+    marked: Sequence[str] = (),
     stamp: int = 0,
 ) -> dict[str, Any]:
     """Return the ``hideout`` of a layer: values, class colours, selection and tooltip labels.
 
-    ``stamp`` (server time in ms) lets the browser tell the newest hideout from a stale one.
+    ``focus`` is the feature a gap-register row points to (outlined), ``marked`` the units being
+    compared (dashed outline). ``stamp`` (server time in ms) lets the browser tell the newest
+    hideout from a stale one.
     """
     return {
         "stamp": stamp,
@@ -76,6 +80,8 @@ def hideout(
         "colors": list(colors),
         "noData": NO_DATA_COLOR,
         "selected": selected,
+        "focus": focus,
+        "marked": list(marked),
         "unit": unit,
         "lang": lang,
         "labels": {key: t(key, lang) for key in TOOLTIP_KEYS},

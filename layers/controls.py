@@ -144,8 +144,10 @@ def field(key: str, lang: str, control: Any, extra: Any = None) -> html.Div:
     )
 
 
-def control_panel(state: Mapping[str, Any], options: Mapping[str, Any]) -> html.Aside:
-    """Return the left panel: search, indicator (with help), period, vintage, classification."""
+def control_panel(
+    state: Mapping[str, Any], options: Mapping[str, Any], extra: Sequence[Any] = ()
+) -> html.Aside:
+    """Return the left panel: search, indicator, period, vintage, classification, then ``extra``."""
     lang = state["lang"]
     return html.Aside(
         [
@@ -209,6 +211,7 @@ def control_panel(state: Mapping[str, Any], options: Mapping[str, Any]) -> html.
                 ),
             ),
             html.Div(id=ids.NOTICE, className="dxmap-notice", role="status"),
+            *extra,
         ],
         className="dxmap-controls",
     )

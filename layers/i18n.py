@@ -87,12 +87,247 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Bấm vào một đơn vị để xem cấp dưới.",
         "en": "Click a unit to see its subdivisions.",
     },
+    # Analysis tabs
+    "tabs_label": {"vi": "Phân tích", "en": "Analysis"},
+    "tab_detail": {"vi": "Chi tiết", "en": "Detail"},
+    "tab_compare": {"vi": "So sánh", "en": "Compare"},
+    "tab_gaps": {"vi": "Thiếu hụt", "en": "Gaps"},
+    "tab_trends": {"vi": "Xu hướng", "en": "Trends"},
+    "tab_table": {"vi": "Bảng", "en": "Table"},
+    "skip_to_table": {
+        "vi": "Bỏ qua bản đồ: xem dạng bảng",
+        "en": "Skip the map: view as a table",
+    },
+    "loading": {"vi": "Đang tải…", "en": "Loading…"},
+    # Scorecard
+    "scorecard_title": {
+        "vi": "Chỉ tiêu đạt · {name} · {period}",
+        "en": "Targets met · {name} · {period}",
+    },
+    "scorecard_pillar_help": {
+        "vi": "{met} đạt, {not_met} chưa đạt, {no_data} chưa có số liệu, "
+        "{no_target} không có mục tiêu",
+        "en": "{met} met, {not_met} not met, {no_data} without data, {no_target} without a target",
+    },
+    "scorecard_caption": {
+        "vi": "Từng chỉ tiêu so với mục tiêu",
+        "en": "Each indicator against its target",
+    },
+    "scorecard_note": {
+        "vi": "Số đạt / số chỉ tiêu có mục tiêu; chỉ tiêu chưa có số liệu không tính là đạt.",
+        "en": "Met / indicators with a target; a target without data does not count as met.",
+    },
+    "examples_note": {
+        "vi": "Các mục tiêu là ví dụ, không phải chỉ tiêu chính thức.",
+        "en": "The targets are examples, not official thresholds.",
+    },
+    "status": {"vi": "Tình trạng", "en": "Status"},
+    "status_met": {"vi": "Đạt", "en": "Met"},
+    "status_not_met": {"vi": "Chưa đạt", "en": "Not met"},
+    "status_no_target": {"vi": "Không có mục tiêu", "en": "No target"},
+    "status_no_data": {"vi": "Không có dữ liệu", "en": "No data"},
+    "status_not_applicable": {
+        "vi": "Không đo ở cấp này",
+        "en": "Not measured at this level",
+    },
+    "target_specific": {"vi": "riêng", "en": "local"},
+    "target_specific_help": {
+        "vi": "Mục tiêu riêng cho đơn vị {scope}",
+        "en": "Threshold set for unit {scope}",
+    },
+    "compare_add": {"vi": "+ Thêm vào so sánh", "en": "+ Add to comparison"},
+    "compare_remove": {"vi": "✓ Đang so sánh · bỏ ra", "en": "✓ In comparison · remove"},
+    # Compare
+    "compare_pick": {"vi": "Đơn vị so sánh", "en": "Units to compare"},
+    "compare_placeholder": {
+        "vi": "Chọn hai đơn vị cùng cấp trở lên",
+        "en": "Pick two or more units of one level",
+    },
+    "compare_help": {
+        "vi": "Chọn trong danh sách, dùng nút “Thêm vào so sánh” ở tab Chi tiết, "
+        "hoặc bấm vào một thanh của biểu đồ xếp hạng.",
+        "en": "Pick from the list, use “Add to comparison” on the Detail tab, "
+        "or click a bar of the ranking.",
+    },
+    "compare_empty": {
+        "vi": "Chưa chọn đơn vị nào để so sánh.",
+        "en": "No units picked yet.",
+    },
+    "compare_one": {
+        "vi": "Chọn thêm ít nhất một đơn vị cùng cấp.",
+        "en": "Pick at least one more unit of the same level.",
+    },
+    "compare_caption": {
+        "vi": "So sánh {n} đơn vị · {period}",
+        "en": "{n} units compared · {period}",
+    },
+    "ranking_title": {
+        "vi": "Xếp hạng · {indicator} · {period}",
+        "en": "Ranking · {indicator} · {period}",
+    },
+    "ranking_help": {
+        "vi": "Đơn vị đang so sánh tô màu đậm; vạch cam là mục tiêu. Bấm vào thanh để thêm/bỏ.",
+        "en": "Compared units are dark; orange ticks are targets. Click a bar to add or remove it.",
+    },
+    "ranking_empty": {"vi": "Không có số liệu để xếp hạng.", "en": "No values to rank."},
+    "rank": {"vi": "Hạng", "en": "Rank"},
+    # Gap register
+    "gap_title": {
+        "vi": "Chưa đạt mục tiêu · {indicator} · {period}",
+        "en": "Below target · {indicator} · {period}",
+    },
+    "gap_level": {"vi": "Cấp", "en": "Level"},
+    "gap_summary": {
+        "vi": "{count} {noun} chưa đạt mục tiêu{scope} · còn thiếu {total} ({unit})",
+        "en": "{count} {noun} below target{scope} · {total} missing ({unit})",
+    },
+    "gap_none": {
+        "vi": "Không có {noun} nào chưa đạt mục tiêu{scope}.",
+        "en": "No {noun} below target{scope}.",
+    },
+    "gap_scope": {"vi": " trong {name}", "en": " in {name}"},
+    "gap_no_values": {
+        "vi": "Không lập được danh sách cho kỳ và địa giới này.",
+        "en": "No list can be made for this period on these boundaries.",
+    },
+    "goal": {"vi": "Mục tiêu", "en": "Target"},
+    "gap_not_measured": {
+        "vi": "Chỉ tiêu này không đo ở cấp {level}.",
+        "en": "This indicator is not measured at {level} level.",
+    },
+    "gap_parent": {"vi": "Thuộc", "en": "In"},
+    "gap_shortfall": {"vi": "Còn thiếu", "en": "Missing"},
+    "gap_hint": {
+        "vi": "Bấm vào một dòng để xem trên bản đồ; bấm tiêu đề cột để sắp xếp, lọc.",
+        "en": "Click a row to see it on the map; use the column headers to sort and filter.",
+    },
+    "gap_download": {"vi": "Tải danh sách", "en": "Download the list"},
+    "unit_level_province": {"vi": "Tỉnh", "en": "Province"},
+    "unit_level_district": {"vi": "Huyện", "en": "District"},
+    "unit_level_commune": {"vi": "Xã", "en": "Commune"},
+    "unit_level_village": {"vi": "Thôn, ấp", "en": "Village"},
+    # Trends
+    "trend_title": {"vi": "Xu hướng · {name}", "en": "Trends · {name}"},
+    "trend_mark": {"vi": "Địa giới mới", "en": "New boundaries"},
+    "trend_note": {
+        "vi": "Vạch tím: từ kỳ {period}, số liệu theo “{vintage}”, được tính lại "
+        "cho {name} từ {how} (cộng tử số và mẫu số, không lấy trung bình).",
+        "en": "Purple line: from {period}, the data follow “{vintage}” and were "
+        "re-aggregated for {name} from {how} (numerators and denominators summed, never averaged).",
+    },
+    "trend_how_villages": {"vi": "các thôn, ấp", "en": "its villages"},
+    "trend_how_crosswalk": {"vi": "bảng chuyển đổi địa giới", "en": "the boundary crosswalk"},
+    "trend_how_successor": {
+        "vi": "giá trị của đơn vị kế thừa {name}",
+        "en": "the value of its successor {name}",
+    },
+    "trend_reaggregated": {
+        "vi": "Tính lại theo địa giới đang xem",
+        "en": "Re-aggregated onto these boundaries",
+    },
+    "trend_table": {"vi": "Xem số liệu dạng bảng", "en": "Show the numbers as a table"},
+    "trend_empty": {
+        "vi": "Không có số liệu theo thời gian cho đơn vị này.",
+        "en": "No values over time for this unit.",
+    },
+    # Table view
+    "table_class": {"vi": "Lớp màu", "en": "Map class"},
+    "table_help": {
+        "vi": "Cùng số liệu và cùng lớp màu như bản đồ.",
+        "en": "The same values and classes as the map.",
+    },
     "level_province": {"vi": "Tỉnh", "en": "Province"},
     "level_district": {"vi": "Huyện, thị xã, thành phố", "en": "Districts"},
     "level_commune": {"vi": "Xã, phường, thị trấn", "en": "Communes"},
     "level_village": {"vi": "Thôn, ấp, khu phố", "en": "Villages"},
     "boundaries_source": {"vi": "Ranh giới", "en": "Boundaries"},
     "licence": {"vi": "giấy phép", "en": "licence"},
+    "download": {"vi": "Tải xuống", "en": "Download"},
+    "download_format": {"vi": "Định dạng", "en": "Format"},
+    "download_scope": {"vi": "Chỉ tiêu", "en": "Indicators"},
+    "download_scope_indicator": {"vi": "Chỉ tiêu đang xem", "en": "This indicator"},
+    "download_scope_all": {"vi": "Tất cả chỉ tiêu", "en": "All indicators"},
+    "download_below": {
+        "vi": "Chỉ các đơn vị chưa đạt chỉ tiêu",
+        "en": "Only units below target",
+    },
+    "download_crs": {"vi": "Hệ tọa độ (GeoPackage)", "en": "Coordinate system (GeoPackage)"},
+    "download_crs_wgs84": {"vi": "WGS 84 (kinh độ, vĩ độ)", "en": "WGS 84 (longitude, latitude)"},
+    "download_crs_vn2000": {
+        "vi": "VN-2000 / TM-3 kinh tuyến trục 107°45′",
+        "en": "VN-2000 / TM-3 central meridian 107°45′",
+    },
+    "download_button": {"vi": "Tải tệp", "en": "Download file"},
+    "download_hint": {
+        "vi": "Tệp chứa đúng những gì bản đồ đang hiển thị.",
+        "en": "The file holds exactly what the map shows.",
+    },
+    "download_ready": {"vi": "Đã tạo {name}", "en": "Created {name}"},
+    "download_failed": {
+        "vi": "Không tạo được tệp ({parameter}): {message}",
+        "en": "Could not create the file ({parameter}): {message}",
+    },
+    "download_error": {
+        "vi": "Không tạo được tệp do lỗi máy chủ; vui lòng thử lại.",
+        "en": "The file could not be created (server error); please try again.",
+    },
+}
+
+
+# The dropdown's own words (dcc.Dropdown ``labels``); English is Dash's default.
+DROPDOWN_LABELS: dict[str, dict[str, str]] = {
+    "vi": {
+        "select_all": "Chọn tất cả",
+        "deselect_all": "Bỏ chọn tất cả",
+        "selected_count": "đã chọn {num_selected}",
+        "search": "Tìm",
+        "clear_search": "Xoá tìm kiếm",
+        "clear_selection": "Bỏ chọn",
+        "no_options_found": "Không tìm thấy",
+    },
+    "en": {
+        "select_all": "Select all",
+        "deselect_all": "Deselect all",
+        "selected_count": "{num_selected} selected",
+        "search": "Search",
+        "clear_search": "Clear search",
+        "clear_selection": "Clear selection",
+        "no_options_found": "No options found",
+    },
+}
+
+# The data grid's own words (filter menus, empty overlay); English is AG Grid's default.
+GRID_TEXTS: dict[str, dict[str, str]] = {
+    "vi": {
+        "noRowsToShow": "Không có dòng nào",
+        "filterOoo": "Lọc…",
+        "contains": "Chứa",
+        "notContains": "Không chứa",
+        "equals": "Bằng",
+        "notEqual": "Khác",
+        "startsWith": "Bắt đầu bằng",
+        "endsWith": "Kết thúc bằng",
+        "blank": "Trống",
+        "notBlank": "Không trống",
+        "lessThan": "Nhỏ hơn",
+        "greaterThan": "Lớn hơn",
+        "lessThanOrEqual": "Nhỏ hơn hoặc bằng",
+        "greaterThanOrEqual": "Lớn hơn hoặc bằng",
+        "inRange": "Trong khoảng",
+        "inRangeStart": "Từ",
+        "inRangeEnd": "Đến",
+        "andCondition": "VÀ",
+        "orCondition": "HOẶC",
+        "applyFilter": "Áp dụng",
+        "resetFilter": "Đặt lại",
+        "clearFilter": "Xoá lọc",
+        "cancelFilter": "Huỷ",
+        "sortAscending": "Sắp xếp tăng dần",
+        "sortDescending": "Sắp xếp giảm dần",
+        "ariaFilterInput": "Ô nhập lọc",
+        "ariaSearch": "Tìm",
+    },
+    "en": {},
 }
 
 

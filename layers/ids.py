@@ -36,9 +36,54 @@ BREADCRUMB = "breadcrumb"
 SUMMARY = "summary"
 TABLE = "unit-table"
 
+# Analysis tabs beside the map: the active tab (a store), one button and one panel per tab
+SKIP_TO_TABLE = "skip-to-table"
+PANEL = "active-panel"
+TAB_DETAIL = "tab-detail"
+TAB_COMPARE = "tab-compare"
+TAB_GAPS = "tab-gaps"
+TAB_TRENDS = "tab-trends"
+TAB_TABLE = "tab-table"
+PANEL_DETAIL = "panel-detail"
+PANEL_COMPARE = "panel-compare"
+PANEL_GAPS = "panel-gaps"
+PANEL_TRENDS = "panel-trends"
+PANEL_TABLE = "panel-table"
+# Scorecard (detail tab)
+SCORECARD = "scorecard"
+COMPARE_ADD = "compare-add"
+# Compare tab
+COMPARE_PICK = "compare-pick"
+COMPARE_MATRIX = "compare-matrix"
+RANKING = "ranking"
+RANKING_TITLE = "ranking-title"
+# Gap register tab
+GAP_LEVEL = "gap-level"
+GAP_SUMMARY = "gap-summary"
+GAP_GRID = "gap-grid"
+GAP_CSV = "gap-csv"
+GAP_XLSX = "gap-xlsx"
+GAP_GEOJSON = "gap-geojson"
+GAP_DOWNLOAD = "gap-download"
+# Trends tab
+TREND = "trend"
+TREND_NOTE = "trend-note"
+TREND_TABLE = "trend-table"
+
+# Download of the current view
+DOWNLOAD = "download"
+DOWNLOAD_FORMAT = "download-format"
+DOWNLOAD_SCOPE = "download-scope"
+DOWNLOAD_BELOW = "download-below-target"
+DOWNLOAD_CRS = "download-crs"
+DOWNLOAD_CRS_BOX = "download-crs-box"
+DOWNLOAD_BUTTON = "download-button"
+DOWNLOAD_MESSAGE = "download-message"
+
 # Pattern-matching id types: {"type": CRUMB, "index": code} and {"type": LABEL, "key": text key}
 CRUMB = "crumb"
 LABEL = "label"
+PICK = "table-pick"  # {"type": PICK, "index": code}: a unit's name button in the table view
 
 
 def crumb(code: str) -> dict[str, str]:
@@ -49,3 +94,8 @@ def crumb(code: str) -> dict[str, str]:
 def label(key: str) -> dict[str, str]:
     """Return the id of a static text element translated by the language switch."""
     return {"type": LABEL, "key": key}
+
+
+def pick(code: str) -> dict[str, str]:
+    """Return the id of the table view's button that selects unit ``code``."""
+    return {"type": PICK, "index": code}

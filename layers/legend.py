@@ -44,6 +44,18 @@ def _decimals(ranges: Sequence[Sequence[float]], unit: str) -> int | None:
     return 3
 
 
+def class_labels(classes: Mapping[str, Any], unit: str, lang: str) -> list[str]:
+    """Return the label of each class by index ("84,8 % – 92,0 %"; met / not met for targets)."""
+    if classes["scheme"] == "target":
+        return [t("not_met", lang), t("met", lang)]
+    digits = _decimals(classes["ranges"], unit)
+    labels = []
+    for lower, upper in classes["ranges"]:
+        low, high = (format_value(v, unit, lang, digits) for v in (lower, upper))
+        labels.append(high if lower == upper else f"{low} – {high}")
+    return labels
+
+
 def legend_rows(
     classes: Mapping[str, Any], colors: Sequence[str], unit: str, lang: str
 ) -> list[dict[str, Any]]:
@@ -58,12 +70,8 @@ def legend_rows(
         rows.append({"color": colors[1], "label": t("met", lang), "count": counts[1]})
         rows.append({"color": colors[0], "label": t("not_met", lang), "count": counts[0]})
     else:
-        digits = _decimals(classes["ranges"], unit)
-        for (lower, upper), count, color in zip(
-            classes["ranges"], classes["counts"], colors, strict=False
-        ):
-            low, high = (format_value(v, unit, lang, digits) for v in (lower, upper))
-            label = high if lower == upper else f"{low} – {high}"
+        labels = class_labels(classes, unit, lang)
+        for label, count, color in zip(labels, classes["counts"], colors, strict=False):
             rows.append({"color": color, "label": label, "count": count})
         rows.reverse()
     rows.append(

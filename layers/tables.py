@@ -7,6 +7,8 @@ from typing import Any
 
 from dash import html
 
+from layers import ids
+from layers.choropleth import NO_DATA_COLOR
 from layers.i18n import format_number, format_value, t
 
 
@@ -39,49 +41,74 @@ def sort_rows(
     return sorted(rows, key=key)
 
 
-def unit_table(rows: Sequence[Mapping[str, Any]], caption: str, unit: str, lang: str) -> list[Any]:
-    """Return a caption and a table with one row per unit or village (name, value, target…)."""
-    head = html.Thead(
-        html.Tr(
-            [
-                html.Th(t(key, lang), scope="col", className=f"dxmap-col-{key}")
-                for key in ("name", "value", "num_den", "target", "met_short", "provenance")
-            ]
+def _name_cell(row: Mapping[str, Any], pickable: bool) -> html.Th:
+    name = html.Span(row.get("name") or row["code"], className="dxmap-row-name")
+    code = html.Span(row["code"], className="dxmap-code")
+    if pickable:  # the keyboard's way to drill down, as a click on the map does
+        name = html.Button(
+            [name, code], id=ids.pick(row["code"]), n_clicks=0, className="dxmap-row-pick"
         )
-    )
-    body = html.Tbody(
+        return html.Th(name, scope="row")
+    return html.Th([name, code], scope="row")
+
+
+def _class_cell(entry: tuple[str, str] | None, lang: str) -> html.Td:
+    color, label = entry or (NO_DATA_COLOR, t("no_data", lang))
+    return html.Td(
         [
-            html.Tr(
-                [
-                    html.Td(
-                        [
-                            html.Span(row.get("name") or row["code"], className="dxmap-row-name"),
-                            html.Span(row["code"], className="dxmap-code"),
-                        ]
-                    ),
-                    html.Td(format_value(row.get("value"), unit, lang), className="dxmap-num"),
-                    html.Td(_num_den(row, lang), className="dxmap-num"),
-                    html.Td(
-                        "–"
-                        if row.get("target") is None
-                        else format_value(row["target"], unit, lang),
-                        className="dxmap-num",
-                    ),
-                    _met_cell(row.get("met"), lang),
-                    html.Td(
-                        t(row["provenance"], lang) if row.get("provenance") else "–",
-                        className=f"dxmap-prov dxmap-prov--{row.get('provenance') or 'none'}",
-                    ),
-                ],
-                className="dxmap-row",
-                **{"data-code": row["code"]},
-            )
-            for row in rows
-        ]
+            html.Span(className="dxmap-swatch", style={"backgroundColor": color}),
+            html.Span(label, className="dxmap-class-label"),
+        ],
+        className="dxmap-class",
     )
+
+
+def unit_table(
+    rows: Sequence[Mapping[str, Any]],
+    caption: str,
+    unit: str,
+    lang: str,
+    classes: Mapping[str, tuple[str, str] | None] | None = None,
+    pickable: bool = False,
+) -> list[Any]:
+    """Return the table of the units or villages on the map: values, targets and map classes.
+
+    ``classes`` maps a code to its class's (colour, label) on the map; ``pickable`` makes each
+    name a button that selects the unit.
+    """
+    keys = ["name", "value", "num_den", "target", "met_short", "provenance"]
+    if classes is not None:
+        keys.insert(5, "table_class")
+    head = html.Thead(
+        html.Tr([html.Th(t(key, lang), scope="col", className=f"dxmap-col-{key}") for key in keys])
+    )
+    body = []
+    for row in rows:
+        cells = [
+            _name_cell(row, pickable),
+            html.Td(format_value(row.get("value"), unit, lang), className="dxmap-num"),
+            html.Td(_num_den(row, lang), className="dxmap-num"),
+            html.Td(
+                "–" if row.get("target") is None else format_value(row["target"], unit, lang),
+                className="dxmap-num",
+            ),
+            _met_cell(row.get("met"), lang),
+        ]
+        if classes is not None:
+            cells.append(_class_cell(classes.get(row["code"]), lang))
+        cells.append(
+            html.Td(
+                t(row["provenance"], lang) if row.get("provenance") else "–",
+                className=f"dxmap-prov dxmap-prov--{row.get('provenance') or 'none'}",
+            )
+        )
+        body.append(html.Tr(cells, className="dxmap-row", **{"data-code": row["code"]}))
     return [
-        html.H2(caption, className="dxmap-table-caption"),
-        html.Table([head, body], className="dxmap-table"),
+        html.P(t("table_help", lang), className="dxmap-hint"),
+        html.Table(
+            [html.Caption(caption, className="dxmap-table-caption"), head, html.Tbody(body)],
+            className="dxmap-table",
+        ),
     ]
 
 

@@ -103,7 +103,9 @@ def test_every_callback_id_exists_in_the_layout(sqlite_store_url: str) -> None:
     missing = []
     for callback in app.callback_map.values():
         deps = [dep["id"] for dep in (*callback["inputs"], *callback["state"])]
-        deps += [output.component_id_str() for output in callback["output"]]
+        outputs = callback["output"]  # one Output, or a list of them
+        outputs = outputs if isinstance(outputs, list) else [outputs]
+        deps += [output.component_id_str() for output in outputs]
         assert len(deps) > 2
         for ident in deps:
             if ident.startswith("{"):

@@ -291,7 +291,8 @@ def test_unit_names_are_shown_as_text_everywhere(dash_duo, sqlite_store_url: str
     ActionChains(dash_duo.driver).move_to_element(element).perform()
     tip = wait(dash_duo, lambda: dash_duo.driver.find_element(By.CSS_SELECTOR, ".dxmap-tooltip"))
     wait(dash_duo, lambda: evil in tip.text)  # the markup is visible as text...
-    assert evil in dash_duo.find_element(f"#{ids.TABLE}").text
+    dash_duo.find_element(f"#{ids.TAB_TABLE}").click()  # the table view is a tab
+    wait(dash_duo, lambda: evil in dash_duo.find_element(f"#{ids.TABLE}").text)
     click_unit(dash_duo, "750")
     wait(dash_duo, lambda: evil in dash_duo.find_element(f"#{ids.BREADCRUMB}").text)
     # ...and never became an element or ran.

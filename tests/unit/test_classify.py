@@ -110,3 +110,11 @@ def test_values_beyond_the_breaks_get_the_end_classes() -> None:
 def test_bad_arguments_are_refused(scheme: str, k: int) -> None:
     with pytest.raises(ValueError):
         classify(DISTRICTS, scheme, k=k)
+
+
+@pytest.mark.parametrize("scheme", ["quantiles", "equal", "jenks"])
+def test_an_uncovered_village_never_shares_a_class_with_covered_ones(scheme: str) -> None:
+    values = {f"v{i}": 100.0 for i in range(9)} | {"gap": 0.0}
+    result = classify(values, scheme, 5)
+    assert result.classes["gap"] != result.classes["v0"]
+    assert {result.classes[f"v{i}"] for i in range(9)} == {result.classes["v0"]}

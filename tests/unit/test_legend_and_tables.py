@@ -102,7 +102,7 @@ def test_tables_rank_best_first_with_no_data_last() -> None:
 def test_unit_names_are_rendered_as_text_not_markup() -> None:
     evil = "<img src=x onerror=alert(1)>"
     table = unit_table([{"code": "1", "name": evil, "value": 1.0}], "t", "%", "en")
-    body = json.loads(to_json(table))[1]["props"]["children"][1]["props"]["children"]
+    body = json.loads(to_json(table))[1]["props"]["children"][2]["props"]["children"]
     name_cell = body[0]["props"]["children"][0]["props"]["children"][0]
     assert name_cell["type"] == "Span" and name_cell["props"]["children"] == evil
 

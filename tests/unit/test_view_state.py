@@ -62,6 +62,7 @@ def test_a_full_url_round_trips() -> None:
         "unit": "752",
         "scheme": "target",
         "lang": "en",
+        "compare": None,
     }
     assert to_query(state) == query
 

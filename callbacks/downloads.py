@@ -1,0 +1,148 @@
+"""Download of the current view: the map's view state → the one export implementation."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from dash import Dash, Input, Output, State, dcc, no_update
+
+from callbacks.map_view import Service, map_frame
+from geodata.exports import MEDIA_TYPES, ExportError, export_filename
+from layers import ids
+from layers.downloads import (
+    BELOW,
+    DEFAULT_CRS,
+    DEFAULT_FORMAT,
+    below_options,
+    crs_hidden,
+    crs_options,
+    download_message,
+    scope_options,
+)
+from layers.i18n import normalise_lang, t
+
+log = logging.getLogger(__name__)
+
+
+class ExportService(Service, Protocol):
+    """The map service plus the export (satisfied by ``MapService``)."""
+
+    def export(self, **view: Any) -> bytes: ...
+
+
+def export_request(
+    state: Mapping[str, Any],
+    frame: Mapping[str, Any],
+    *,
+    fmt: str = DEFAULT_FORMAT,
+    scope: str = "indicator",
+    below_target: bool = False,
+    crs: str | None = None,
+) -> dict[str, Any]:
+    """Return the ``export_view`` arguments for what the map draws for ``state``.
+
+    ``frame`` is ``map_frame(state, service)``: its level and parent are what is drawn; at a
+    leaf (a commune, or a unit without communes such as Côn Đảo) the map's subject is the leaf's
+    villages, so the export is the villages under it.
+    """
+    if frame.get("leaf"):
+        level, parent = "village", frame["leaf"]
+    elif frame.get("level"):
+        level, parent = frame["level"], frame.get("parent")
+    else:
+        raise ExportError("level", "the map shows no units for this view")
+    every = scope == "all"
+    return {
+        "fmt": fmt,
+        "level": level,
+        "vintage": state["vintage"],
+        "period": state["period"],
+        "indicator": None if every else state["indicator"],
+        "all_indicators": every,
+        "parent_code": parent or None,
+        "below_target": below_target,
+        "crs": (crs or DEFAULT_CRS) if fmt == "gpkg" else None,
+    }
+
+
+def download(
+    state: Mapping[str, Any],
+    choices: Mapping[str, Any],
+    service: ExportService,
+) -> tuple[dict[str, Any] | None, Any]:
+    """Return the ``dcc.Download`` data (or ``None``) and the status line for one click.
+
+    ``choices`` holds the control's ``fmt``, ``scope``, ``below`` (checklist values) and ``crs``.
+    """
+    lang = normalise_lang(state.get("lang"))
+    try:
+        request = export_request(
+            state,
+            map_frame(state, service),
+            fmt=choices.get("fmt") or DEFAULT_FORMAT,
+            scope=choices.get("scope") or "indicator",
+            below_target=BELOW in (choices.get("below") or ()),
+            crs=choices.get("crs"),
+        )
+        name = export_filename(**request)
+        content = service.export(**request)
+    except ExportError as exc:
+        message = t("download_failed", lang, parameter=exc.parameter, message=str(exc))
+        return None, download_message(message, ok=False)
+    except Exception:  # a bug must not leave the user waiting on a button that did nothing
+        log.exception("download failed for %s", dict(state))
+        return None, download_message(t("download_error", lang), ok=False)
+    data = dcc.send_bytes(content, name, type=MEDIA_TYPES[request["fmt"]])
+    return data, download_message(t("download_ready", lang, name=name), ok=True)
+
+
+def control_options(lang: str | None, fmt: str | None) -> tuple[Any, ...]:
+    """Return the control's option lists in ``lang`` and whether the CRS choice is hidden."""
+    lang = normalise_lang(lang)
+    return scope_options(lang), below_options(lang), crs_options(lang), crs_hidden(fmt)
+
+
+def register(app: Dash, service: ExportService) -> None:
+    """Register the download and the control's language/format callbacks."""
+
+    @app.callback(
+        Output(ids.DOWNLOAD, "data"),
+        Output(ids.DOWNLOAD_MESSAGE, "children"),
+        Input(ids.DOWNLOAD_BUTTON, "n_clicks"),
+        State(ids.VIEW, "data"),
+        State(ids.DOWNLOAD_FORMAT, "value"),
+        State(ids.DOWNLOAD_SCOPE, "value"),
+        State(ids.DOWNLOAD_BELOW, "value"),
+        State(ids.DOWNLOAD_CRS, "value"),
+        prevent_initial_call=True,
+        running=[(Output(ids.DOWNLOAD_BUTTON, "disabled"), True, False)],
+    )
+    def download_view(
+        n_clicks: int | None,
+        state: dict[str, Any] | None,
+        fmt: str | None,
+        scope: str | None,
+        below: Sequence[str] | None,
+        crs: str | None,
+    ) -> tuple[Any, Any]:
+        """Build the file of what the map shows and hand it to the browser."""
+        if not n_clicks or not state:
+            return no_update, no_update
+        choices = {"fmt": fmt, "scope": scope, "below": below, "crs": crs}
+        data, message = download(state, choices, service)
+        return (data if data is not None else no_update), message
+
+    @app.callback(
+        Output(ids.DOWNLOAD_SCOPE, "options"),
+        Output(ids.DOWNLOAD_BELOW, "options"),
+        Output(ids.DOWNLOAD_CRS, "options"),
+        Output(ids.DOWNLOAD_CRS_BOX, "hidden"),
+        Input(ids.LANG, "value"),
+        Input(ids.DOWNLOAD_FORMAT, "value"),
+        prevent_initial_call=True,
+    )
+    def translate_download(lang: str | None, fmt: str | None) -> tuple[Any, ...]:
+        """Follow the language switch, and show the CRS choice for GeoPackage only."""
+        return control_options(lang, fmt)
