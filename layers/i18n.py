@@ -53,7 +53,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "value": {"vi": "Giá trị", "en": "Value"},
     "num_den": {"vi": "Tử số / mẫu số", "en": "Numerator / denominator"},
-    "target": {"vi": "Chỉ tiêu", "en": "Target"},
+    "target": {"vi": "Mục tiêu", "en": "Target"},
     "target_example": {"vi": "chỉ tiêu mẫu", "en": "example target"},
     "gap": {"vi": "Chênh lệch", "en": "Gap"},
     "provenance": {"vi": "Nguồn gốc", "en": "Provenance"},

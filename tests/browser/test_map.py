@@ -233,7 +233,7 @@ def test_hover_shows_the_value_card_without_a_server_round_trip(dash_map) -> Non
     ActionChains(dash_map.driver).move_to_element(element).perform()
     tip = wait(dash_map, lambda: dash_map.driver.find_element(By.CSS_SELECTOR, ".dxmap-tooltip"))
     wait(dash_map, lambda: "Huyện Châu Đức" in tip.text)
-    for label in ("Giá trị", "Tử số / mẫu số", "Chỉ tiêu", "Chênh lệch", "Mô phỏng"):
+    for label in ("Giá trị", "Tử số / mẫu số", "Mục tiêu", "Chênh lệch", "Mô phỏng"):
         assert label in tip.text
 
 
