@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from dash import ALL, Dash, Input, Output, ctx
 
 from layers import controls, ids
-from layers.i18n import normalise_lang, t
+from layers.i18n import dropdown_labels, normalise_lang, t
 
 
 class Catalogue(Protocol):
@@ -52,6 +52,8 @@ def register(app: Dash, service: Catalogue) -> None:
         Output(ids.SEARCH, "options"),
         Output(ids.SEARCH, "placeholder"),
         Output(ids.SYNTHETIC_BADGE, "title"),
+        Output(ids.SEARCH, "labels"),
+        Output(ids.INDICATOR, "labels"),
         Input(ids.LANG, "value"),
         Input(ids.VINTAGE, "value"),
         Input(ids.INDICATOR, "value"),
@@ -70,4 +72,6 @@ def register(app: Dash, service: Catalogue) -> None:
             opts["search"],
             t("search_placeholder", normalise_lang(lang)),
             t("synthetic_help", normalise_lang(lang)),
+            dropdown_labels(lang),
+            dropdown_labels(lang),
         )

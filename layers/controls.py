@@ -8,7 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from layers import ids
-from layers.i18n import LANGS, t
+from layers.i18n import LANGS, dropdown_labels, t
 
 SCHEMES = ("quantiles", "equal", "jenks", "target")
 
@@ -162,6 +162,7 @@ def control_panel(
                     clearable=True,
                     searchable=True,
                     maxHeight=320,
+                    labels=dropdown_labels(lang),
                 ),
             ),
             field(
@@ -175,6 +176,7 @@ def control_panel(
                     searchable=True,
                     maxHeight=420,
                     optionHeight=34,
+                    labels=dropdown_labels(lang),
                 ),
                 html.Div(options["indicator_help"], id=ids.INDICATOR_HELP, className="dxmap-help"),
             ),

@@ -364,3 +364,8 @@ def format_value(
     if decimals is None:
         decimals = 0 if float(value).is_integer() else 1
     return format_number(value, lang, decimals)
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """Return the dropdown's own words (search box, "no options", …) in ``lang``."""
+    return DROPDOWN_LABELS.get(normalise_lang(lang), DROPDOWN_LABELS["en"])

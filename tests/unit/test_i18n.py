@@ -32,3 +32,11 @@ def test_numbers_use_each_languages_separators() -> None:
     assert format_value(105.0, "%", "en") == "105.0 %"
     assert format_value(503.0, "count", "vi") == "503"
     assert format_value(None, "%", "en") == "No data"
+
+
+def test_the_dropdowns_own_words_follow_the_language() -> None:
+    from layers.i18n import dropdown_labels
+
+    assert dropdown_labels("vi")["no_options_found"] == "Không tìm thấy"
+    assert dropdown_labels("en")["no_options_found"] == "No options found"
+    assert set(dropdown_labels("vi")) == set(dropdown_labels("en"))
