@@ -21,35 +21,18 @@ from sqlalchemy.orm import Session
 from geodata.export_metadata import export_metadata
 from geodata.export_view import ExportError, resolve_view
 from geodata.exports import FORMATS, export_filename, write_frame
-from geodata.gaps import gap_register
+from geodata.gaps import GAP_COLUMNS, gap_register
 from geodata.geometry import CRS as WGS84
 from geodata.geometry import units_frame
+from geodata.unit_lookup import BBOX_COLUMNS
 
 GAP_EXPORT_FORMATS = ("csv", "xlsx", "geojson")
-GAP_EXPORT_COLUMNS = (
-    "code",
-    "name",
-    "level",
-    "parent_code",
-    "parent_name",
-    "vintage",
-    "period",
-    "indicator",
-    "value",
-    "numerator",
-    "denominator",
-    "target",
-    "comparator",
-    "target_scope",
-    "met",
-    "gap",
-    "shortfall",
-    "shortfall_unit_vi",
-    "shortfall_unit_en",
-    "lon",
-    "lat",
-    "provenance",
-    "source",
+# The register's columns less the bounding box, with the verdict beside the gap.
+GAP_EXPORT_COLUMNS = tuple(
+    column
+    for name in GAP_COLUMNS
+    if name not in BBOX_COLUMNS
+    for column in (("met", name) if name == "gap" else (name,))
 )
 
 
