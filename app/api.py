@@ -32,11 +32,11 @@ from app.api_params import (
     parse_view,
 )
 from app.openapi import API_VERSION, build_openapi
-from geodata.export_metadata import SYNTHETIC_WARNING
-from geodata.export_rows import view_values
-from geodata.export_view import resolve_view
-from geodata.exports import ExportError, export_filename, export_view
-from geodata.listing import (
+from geodata.exports.metadata import SYNTHETIC_WARNING
+from geodata.exports.rows import view_values
+from geodata.exports.view import resolve_view
+from geodata.exports.write import ExportError, export_filename, export_view
+from geodata.service.listing import (
     find_unit,
     indicator_records,
     pillar_records,
@@ -44,7 +44,7 @@ from geodata.listing import (
     unit_records,
     vintage_records,
 )
-from geodata.models import Indicator
+from geodata.store.models import Indicator
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"

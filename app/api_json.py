@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Response
 
-from geodata.value_columns import UNIT_COLUMNS
+from geodata.values.columns import UNIT_COLUMNS
 
 JSON = "application/json"
 ITEM_FIELDS = UNIT_COLUMNS

@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from geodata.vintages import VINTAGE_KEYS, period_bounds, vintage_for_period, vintage_spec
+from geodata.areas.vintages import VINTAGE_KEYS, period_bounds, vintage_for_period, vintage_spec
 
 LEVELS = ("province", "district", "commune", "village")
 TRUE_WORDS = ("true", "1", "yes")

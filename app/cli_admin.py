@@ -17,7 +17,7 @@ MIN_PASSWORD_LENGTH = 8
 
 def cmd_init(args: argparse.Namespace) -> int:
     from geodata.bootstrap import init_store
-    from geodata.store import make_engine
+    from geodata.store.engine import make_engine
 
     settings = load_settings()
     geodata_dir = settings.require_geodata_dir()
@@ -66,8 +66,8 @@ def _read_password(args: argparse.Namespace) -> str:
 def cmd_user_add(args: argparse.Namespace) -> int:
     from werkzeug.security import generate_password_hash
 
-    from geodata.models import User
-    from geodata.store import transaction
+    from geodata.store.engine import transaction
+    from geodata.store.models import User
 
     name = args.name.strip()
     if not name or len(name) > 100:
@@ -92,8 +92,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from geodata.models import User
-    from geodata.store import session_factory
+    from geodata.store.engine import session_factory
+    from geodata.store.models import User
 
     engine = open_store(load_settings())
     try:

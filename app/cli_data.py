@@ -14,7 +14,7 @@ log = logging.getLogger("dxmap")
 
 def cmd_import(args: argparse.Namespace) -> int:
     from geodata.imports import ImportRejected, import_file, validate_file
-    from geodata.store import session_factory
+    from geodata.store.engine import session_factory
 
     settings = load_settings()
     path = Path(args.file)
@@ -63,8 +63,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def cmd_batches(args: argparse.Namespace) -> int:
-    from geodata.import_rollback import list_batches
-    from geodata.store import session_factory
+    from geodata.imports.rollback import list_batches
+    from geodata.store.engine import session_factory
 
     engine = open_store(load_settings())
     try:
@@ -106,8 +106,8 @@ def cmd_batches(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from geodata.exports import ExportError, export_filename, export_view, write_export
-    from geodata.store import session_factory
+    from geodata.exports.write import ExportError, export_filename, export_view, write_export
+    from geodata.store.engine import session_factory
 
     if args.crs and args.format != "gpkg":
         raise CliError("--crs applies to --format gpkg only (GeoJSON is WGS 84 by RFC 7946)")

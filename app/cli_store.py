@@ -41,7 +41,7 @@ def redacted(url: str) -> str:
 
 def open_store(settings: Settings) -> Engine:
     """Open an initialised store, or fail saying how to create one (never create it here)."""
-    from geodata.store import make_engine, schema_exists
+    from geodata.store.engine import make_engine, schema_exists
 
     path = _sqlite_path(settings.database_url)
     if path is not None and not path.is_file():

@@ -16,11 +16,11 @@ from app.settings import REPO_ROOT, Settings
 from callbacks import analysis, downloads, labels, navigation
 from callbacks import map as map_callbacks
 from callbacks.view_state import Choices, default_state
+from geodata.analysis.classify import DEFAULT_SCHEME
 from geodata.bootstrap import init_store
-from geodata.classify import DEFAULT_SCHEME
-from geodata.models import Unit
-from geodata.service import MapService
-from geodata.store import make_engine, schema_exists
+from geodata.service.map_service import MapService
+from geodata.store.engine import make_engine, schema_exists
+from geodata.store.models import Unit
 from layers.i18n import DEFAULT_LANG, t
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from flask import Flask, Response, abort, request
 
-from geodata.service import MapService
+from geodata.service.map_service import MapService
 
 GEOJSON = "application/geo+json"
 LEVELS = ("province", "district", "commune", "villages")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.api_params import LEVELS
-from geodata.value_columns import UNIT_COLUMNS
-from geodata.vintages import VINTAGE_KEYS
+from geodata.areas.vintages import VINTAGE_KEYS
+from geodata.values.columns import UNIT_COLUMNS
 
 INDICATOR_KEYS_EXAMPLE = "fibre_households"
 

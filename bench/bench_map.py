@@ -16,10 +16,10 @@ import pytest
 
 from app.settings import Settings
 from callbacks.map_view import map_frame, restyle
+from geodata.analysis.classify import _breaks, classify
 from geodata.bootstrap import init_store
-from geodata.classify import _breaks, classify
-from geodata.service import MapService
-from geodata.store import make_engine
+from geodata.service.map_service import MapService
+from geodata.store.engine import make_engine
 
 
 @pytest.fixture(scope="module")

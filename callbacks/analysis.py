@@ -15,7 +15,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.analysis_view import active_tab, detail_panel, trends_panel
 from callbacks.compare_view import compare_panel, picker
 from callbacks.gaps_view import download_request, gaps_panel
-from geodata.export_view import ExportError
+from geodata.exports.view import ExportError
 from layers import ids
 from layers.panels import TABS
 

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from dash import Dash, Input, Output, State, dcc, no_update
 
 from callbacks.map_view import Service, map_frame
-from geodata.exports import MEDIA_TYPES, ExportError, export_filename
+from geodata.exports.write import MEDIA_TYPES, ExportError, export_filename
 from layers import ids
 from layers.downloads import (
     BELOW,

@@ -9,14 +9,14 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
-from geodata.classify import Classification, assign_classes, classify
-from geodata.extent import split_outliers, union
+from geodata.analysis.classify import Classification, assign_classes, classify
+from geodata.areas.extent import split_outliers, union
 from layers import choropleth, controls, legend, tables
 from layers.i18n import t
 
 
 class Service(Protocol):
-    """The part of :class:`geodata.service.MapService` the map needs (fakes in unit tests)."""
+    """The part of :class:`~geodata.service.map_service.MapService` the map needs."""
 
     def unit(self, vintage: str, code: str | None) -> dict[str, Any] | None: ...
     def root(self, vintage: str) -> dict[str, Any] | None: ...

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from geodata import boundaries, catalogue, demo
-from geodata.store import create_schema, transaction
+from geodata.boundaries import load as boundaries
+from geodata.catalogue import indicators as catalogue
+from geodata.demo import generate as demo
+from geodata.store.engine import create_schema, transaction
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ DEFAULT_FORMAT = "geojson"
 SCOPES = ("indicator", "all")
 DEFAULT_SCOPE = "indicator"
 BELOW = "below"
-#: GeoPackage coordinate systems (value as ``geodata.crs`` knows it, label key).
+#: GeoPackage coordinate systems (value as ``geodata.exports.crs`` knows it, label key).
 CRS_CHOICES = (("wgs84", "download_crs_wgs84"), ("vn2000-tm3-10745", "download_crs_vn2000"))
 DEFAULT_CRS = "wgs84"
 

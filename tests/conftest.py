@@ -40,7 +40,7 @@ def geodata_dir() -> Path:
 def _base_sqlite(tmp_path_factory: pytest.TempPathFactory, geodata_dir: Path) -> Path:
     """One fully initialised SQLite store per test session (copied per test that needs it)."""
     from geodata.bootstrap import init_store
-    from geodata.store import make_engine
+    from geodata.store.engine import make_engine
 
     path = tmp_path_factory.mktemp("base") / "dxmap.sqlite"
     engine = make_engine(f"sqlite:///{path}")
@@ -60,7 +60,7 @@ def _pg_admin_url() -> str:
 def _base_postgres(_pg_admin_url: str, geodata_dir: Path):
     """One initialised PostgreSQL database per session, used as a template for per-test copies."""
     from geodata.bootstrap import init_store
-    from geodata.store import make_engine
+    from geodata.store.engine import make_engine
 
     admin = create_engine(_pg_admin_url, isolation_level="AUTOCOMMIT")
     name = f"dxmap_base_{uuid.uuid4().hex[:8]}"
@@ -117,7 +117,7 @@ def _drop_database(admin_url: str, name: str) -> None:
 @pytest.fixture
 def store_engine(store_url: str):
     """An engine on a private, initialised store (each backend)."""
-    from geodata.store import make_engine
+    from geodata.store.engine import make_engine
 
     engine = make_engine(store_url)
     yield engine

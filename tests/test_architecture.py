@@ -37,6 +37,70 @@ def test_packages_only_import_in_the_allowed_direction(package: str) -> None:
     assert not offences, "\n".join(offences)
 
 
+#: The edges between geodata's sub-packages that the design has (ARCHITECTURE.md); any other
+#: import between them is a defect. ``geodata/bootstrap.py`` (``dxmap init``) composes them all.
+GEODATA_EDGES = {
+    "store": set(),
+    "areas": {"store"},
+    "boundaries": {"areas", "store"},
+    "catalogue": {"areas", "store"},
+    "imports": {"areas", "catalogue", "store", "values"},
+    "demo": {"areas", "catalogue", "store", "values"},
+    "values": {"areas", "catalogue", "store"},
+    "analysis": {"areas", "catalogue", "store", "values"},
+    "exports": {"analysis", "areas", "catalogue", "store", "values"},
+    "service": {"analysis", "areas", "catalogue", "exports", "store", "values"},
+}
+
+
+def _geodata_edges(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        modules = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules = [node.module]
+        elif isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        for module in modules:
+            parts = module.split(".")
+            if parts[0] == "geodata" and len(parts) > 1:
+                found.add(parts[1])
+    return found
+
+
+def test_geodata_is_made_of_the_designed_sub_packages() -> None:
+    root = REPO / "geodata"
+    loose = sorted(
+        p.name for p in root.glob("*.py") if p.name not in {"__init__.py", "bootstrap.py"}
+    )
+    assert not loose, f"modules outside a sub-package: {loose}"
+    packages = {p.name for p in root.iterdir() if (p / "__init__.py").exists()}
+    assert packages == set(GEODATA_EDGES)
+
+
+@pytest.mark.parametrize("package", sorted(GEODATA_EDGES))
+def test_geodata_sub_packages_only_import_along_designed_edges(package: str) -> None:
+    offences = [
+        f"{path.relative_to(REPO)} imports geodata.{name}"
+        for path in sorted((REPO / "geodata" / package).rglob("*.py"))
+        for name in sorted(_geodata_edges(path) - GEODATA_EDGES[package] - {package})
+    ]
+    assert not offences, "\n".join(offences)
+
+
+def test_the_edge_checker_sees_a_forbidden_edge(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from geodata.service import MapService\nimport geodata.store.models\n")
+    assert _geodata_edges(bad) - GEODATA_EDGES["areas"] == {"service"}
+
+
+def test_every_sub_package_names_its_public_api() -> None:
+    for package in GEODATA_EDGES:
+        init = (REPO / "geodata" / package / "__init__.py").read_text(encoding="utf-8")
+        assert "__all__" in init, package
+
+
 def test_the_walk_sees_every_package() -> None:
     for package in PACKAGES:
         assert list((REPO / package).rglob("*.py")), package

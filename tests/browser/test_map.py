@@ -275,8 +275,8 @@ def test_unit_names_are_shown_as_text_everywhere(dash_duo, sqlite_store_url: str
     from sqlalchemy import update
     from sqlalchemy.orm import Session
 
-    from geodata.models import Unit
-    from geodata.store import make_engine
+    from geodata.store.engine import make_engine
+    from geodata.store.models import Unit
 
     evil = '<img id="pwn" src="x" onerror="window.pwned=1">Châu Đức'
     engine = make_engine(sqlite_store_url)

@@ -13,12 +13,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from geodata.compare import compare_units, ranking
-from geodata.gaps import gap_register
-from geodata.models import Indicator, Observation, Target, Unit, Village, VillageParent
-from geodata.scorecard import pillar_summary, scorecard
-from geodata.table_view import view_table
-from geodata.trends import trend
+from geodata.analysis.compare import compare_units, ranking
+from geodata.analysis.gaps import gap_register
+from geodata.analysis.scorecard import pillar_summary, scorecard
+from geodata.analysis.trends import trend
+from geodata.store.models import Indicator, Observation, Target, Unit, Village, VillageParent
 
 ROOT = "77"
 PHUOC_HUNG = "26677"
@@ -287,13 +286,3 @@ def test_unit_data_of_a_later_vintage_falls_back_to_the_successor(store_engine):
     assert (row["value_code"], row["value_name"]) == (LONG_HAI_2025, "Xã Long Hải")
     assert row["value"] == pytest.approx(90.0)
     assert not row["reaggregated"]
-
-
-def test_table_view_classes_agree_with_the_gap_register(store_engine):
-    with Session(store_engine) as session:
-        gaps = gap_register(session, "mobile_broadband_villages", "2023", "2020", "village")
-        commune = gaps["parent_code"].iloc[0]
-        table = view_table(session, "mobile_broadband_villages", "2023", "2020", commune, "target")
-    not_met = set(table.loc[table["class_label"] == "not_met", "code"])
-    assert not_met == set(gaps.loc[gaps["parent_code"] == commune, "code"])
-    assert table.attrs["counts"] == [len(not_met), len(table) - len(not_met)]

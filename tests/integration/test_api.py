@@ -17,12 +17,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.api import make_api_blueprint
-from geodata.exports import export_view
-from geodata.geometry import units_frame
-from geodata.models import Target
-from geodata.store import make_engine
-from geodata.value_columns import UNIT_COLUMNS
-from geodata.values import unit_values, village_values
+from geodata.exports.write import export_view
+from geodata.store.engine import make_engine
+from geodata.store.geometry import units_frame
+from geodata.store.models import Target
+from geodata.values.columns import UNIT_COLUMNS
+from geodata.values.queries import unit_values, village_values
 
 API = "/api/v1"
 PRODUCT_INDICATORS = {

@@ -14,12 +14,12 @@ import pytest
 import shapely
 from sqlalchemy import func, select
 
-from geodata.boundaries import BoundaryLoadError, former_names, load_boundaries, read_crosswalk
-from geodata.boundary_files import read_code_list
-from geodata.geometry import from_wkb, unit_bounds, units_frame
-from geodata.manifest import ManifestError, load_manifest, parse_manifest
-from geodata.models import CrosswalkLink, Layer, Unit, Vintage
-from geodata.store import create_schema, make_engine, transaction
+from geodata.areas.manifest import ManifestError, load_manifest, parse_manifest
+from geodata.boundaries.files import read_code_list
+from geodata.boundaries.load import BoundaryLoadError, former_names, load_boundaries, read_crosswalk
+from geodata.store.engine import create_schema, make_engine, transaction
+from geodata.store.geometry import from_wkb, unit_bounds, units_frame
+from geodata.store.models import CrosswalkLink, Layer, Unit, Vintage
 
 EXPECTED = {
     ("2020", "province"): 1,

@@ -11,10 +11,10 @@ import shapely
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from geodata import demo
-from geodata.models import Observation, Unit, Village, VillageParent
-from geodata.value_columns import UNIT_COLUMNS, VILLAGE_COLUMNS
-from geodata.values import province_values, unit_values, village_values
+from geodata.demo import generate as demo
+from geodata.store.models import Observation, Unit, Village, VillageParent
+from geodata.values.columns import UNIT_COLUMNS, VILLAGE_COLUMNS
+from geodata.values.queries import province_values, unit_values, village_values
 
 # Figures as printed in the article (seed/article-brvt-2024-10-15.txt), in percent.
 ARTICLE_PROVINCE_2024 = {

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from app.cli import main
-from geodata.models import Base, Observation, Unit, User, Village
-from geodata.store import make_engine, session_factory
+from geodata.store.engine import make_engine, session_factory
+from geodata.store.models import Base, Observation, Unit, User, Village
 
 
 def _dxmap() -> str:

@@ -20,14 +20,14 @@ from openpyxl import load_workbook
 from pyproj.transformer import TransformerGroup
 from sqlalchemy import select, update
 
-from geodata.export_cells import neutralise_cell
-from geodata.export_rows import COLUMNS
-from geodata.exports import ExportError, export_filename, export_view
-from geodata.geometry import units_frame
+from geodata.exports.cells import neutralise_cell
+from geodata.exports.rows import COLUMNS
+from geodata.exports.write import ExportError, export_filename, export_view
 from geodata.imports import import_file
-from geodata.models import Layer, Unit
-from geodata.store import make_engine, session_factory, transaction
-from geodata.values import unit_values, village_values
+from geodata.store.engine import make_engine, session_factory, transaction
+from geodata.store.geometry import units_frame
+from geodata.store.models import Layer, Unit
+from geodata.values.queries import unit_values, village_values
 
 TEXT = ("code", "name", "level", "parent_code", "vintage", "period", "indicator", "provenance")
 NUMBERS = ("value", "numerator", "denominator", "target")

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from app.factory import create_app
 from app.settings import Settings
-from geodata.analysis_cache import AnalysisCache
-from geodata.export_gaps import export_gaps, gaps_filename
-from geodata.gaps import gap_register
-from geodata.models import Village
-from geodata.service import MapService
+from geodata.analysis.gaps import gap_register
+from geodata.exports.gaps import export_gaps, gaps_filename
+from geodata.service.analysis import AnalysisCache
+from geodata.service.map_service import MapService
+from geodata.store.models import Village
 from layers import ids
 
 GAPS = {

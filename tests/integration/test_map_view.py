@@ -7,8 +7,8 @@ import json
 import pytest
 
 from callbacks.map_view import map_frame, restyle
-from geodata.service import MapService
-from geodata.text import search_key
+from geodata.areas.text import search_key
+from geodata.service.map_service import MapService
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_an_import_shows_without_a_restart(service, store_engine) -> None:
     from sqlalchemy import update
     from sqlalchemy.orm import Session
 
-    from geodata.models import ImportBatch, Observation
+    from geodata.store.models import ImportBatch, Observation
 
     before = service.village_values("fibre_households", "2024", "2020", "26677")
     code = sorted(before)[0]

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.crosswalk import crosswalk_path
-from geodata.models import Target, Unit
-from geodata.scorecard import scorecard
-from geodata.store import transaction
-from geodata.values import unit_values, village_values
+from geodata.analysis.scorecard import scorecard
+from geodata.areas.crosswalk import crosswalk_path
+from geodata.store.engine import transaction
+from geodata.store.models import Target, Unit
+from geodata.values.queries import unit_values, village_values
 
 FIBRE = "fibre_households"
 CON_DAO_2020 = "755"

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geodata.aggregate import (
+from geodata.areas.links import chain_links
+from geodata.values.aggregate import (
     aggregate,
-    chain_links,
     combine_provenance,
     percent,
     row_values,

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import importlib
 import math
 
 import pytest
 
-from geodata import classify as classify_module
-from geodata.classify import MET, NOT_MET, assign_classes, classify
+from geodata.analysis.classify import MET, NOT_MET, assign_classes, classify
+
+classify_module = importlib.import_module("geodata.analysis.classify")
 
 DISTRICTS = {
     "747": 122.9,

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geodata import demo
+from geodata.demo import generate as demo
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 
 from callbacks.downloads import control_options, download, export_request
 from callbacks.map_view import map_frame
-from geodata.exports import ExportError
+from geodata.exports.write import ExportError
 
 BOX = [[10.4, 107.0], [10.6, 107.2]]
 CON_DAO_BOX = [[8.6, 106.5], [8.8, 106.7]]

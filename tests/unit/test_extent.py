@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from geodata.extent import split_outliers, union
+from geodata.areas.extent import split_outliers, union
 
 MAINLAND = {
     "747": [[10.32, 107.05], [10.48, 107.15]],

@@ -6,8 +6,8 @@ import math
 
 import pandas as pd
 
-from geodata.compare import cell_column, rank_values
-from geodata.trends import mark_vintage_changes, period_order
+from geodata.analysis.compare import cell_column, rank_values
+from geodata.analysis.trends import mark_vintage_changes, period_order
 
 
 def test_higher_is_better_ranks_the_largest_first_and_ties_share_a_rank():

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from geodata.scorecard import card_status, pillar_summary, score, target_gap
+from geodata.analysis.scorecard import card_status, pillar_summary, score, target_gap
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from geodata.gaps import shortfall, shortfall_unit
+from geodata.analysis.gaps import shortfall, shortfall_unit
 
 
 @pytest.mark.parametrize(

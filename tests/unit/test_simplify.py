@@ -9,7 +9,7 @@ import pytest
 import shapely
 from shapely.geometry import GeometryCollection, LineString, Point, Polygon, box
 
-from geodata.simplify import display_geometries, polygonal_part
+from geodata.boundaries.simplify import display_geometries, polygonal_part
 
 
 def _wiggly_border(n: int = 200, amplitude: float = 0.0002) -> list[tuple[float, float]]:

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from geodata.targets import TargetRule, apply_targets, is_met, resolve_target
+from geodata.catalogue.targets import TargetRule, apply_targets, is_met, resolve_target
 
 
 def rule(scope: str, threshold: float, comparator: str = ">=") -> TargetRule:

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from geodata.targets import TargetRule, apply_rules, resolve_shared, scope_vintage
+from geodata.catalogue.targets import TargetRule, apply_rules, resolve_shared, scope_vintage
 
 
 def rule(scope: str, threshold: float, vintage: str | None = "2020") -> TargetRule:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from geodata.text import search_key
-from geodata.vintages import VINTAGE_KEYS, period_bounds, vintage_for_period, vintage_spec
+from geodata.areas.text import search_key
+from geodata.areas.vintages import VINTAGE_KEYS, period_bounds, vintage_for_period, vintage_spec
 
 
 @pytest.mark.parametrize(

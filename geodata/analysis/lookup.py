@@ -1,0 +1,132 @@
+"""Small store look-ups shared by the analysis modules (scorecard, gaps, compare, trends).
+
+One unit's record (level, parent, bounding box), every unit's box and centre, and one unit's row
+of :func:`geodata.values.queries.unit_values`. The catalogue is read by
+:mod:`geodata.catalogue.indicators`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from geodata.areas.hierarchy import read_units
+from geodata.store.geometry import stored_box
+from geodata.store.models import Unit
+from geodata.values.cells import as_floats
+from geodata.values.queries import unit_values
+
+BBOX_COLUMNS = ("min_lon", "min_lat", "max_lon", "max_lat")
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    """One unit of one vintage, as the analysis views need it."""
+
+    vintage: str
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    bbox: tuple[float, float, float, float] | None
+
+
+def find_unit(session: Session, vintage: str, code: str) -> UnitRecord:
+    """Return the unit ``code`` of ``vintage``.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage : str
+        Vintage key.
+    code : str
+        GSO code of the unit.
+
+    Returns
+    -------
+    UnitRecord
+        Code, name, level, parent code and bounding box (``None`` without geometry).
+
+    Raises
+    ------
+    ValueError
+        If the vintage has no unit with that code.
+    """
+    row = session.execute(
+        select(
+            Unit.code,
+            Unit.name,
+            Unit.level,
+            Unit.parent_code,
+            Unit.min_lon,
+            Unit.min_lat,
+            Unit.max_lon,
+            Unit.max_lat,
+        ).where(Unit.vintage_key == vintage, Unit.code == str(code))
+    ).first()
+    if row is None:
+        raise ValueError(f"no unit {code!r} in vintage {vintage!r}")
+    return UnitRecord(vintage, row[0], row[1], row[2], row[3] or None, stored_box(row[4:8]))
+
+
+def unit_boxes(session: Session, vintage: str) -> pd.DataFrame:
+    """Return the bounding box and centre of every unit of ``vintage``.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage : str
+        Vintage key.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``code``: ``name``, ``lon``, ``lat`` (centre of the box) and
+        ``min_lon, min_lat, max_lon, max_lat`` (NaN without geometry).
+    """
+    columns = ["code", "name", *BBOX_COLUMNS]
+    rows = [[getattr(row, c) for c in columns] for row in read_units(session, vintage)]
+    frame = pd.DataFrame(rows, columns=columns).set_index("code")
+    for column in BBOX_COLUMNS:
+        frame[column] = as_floats(frame[column])
+    frame["lon"] = (frame["min_lon"] + frame["max_lon"]) / 2
+    frame["lat"] = (frame["min_lat"] + frame["max_lat"]) / 2
+    return frame
+
+
+def value_row(
+    session: Session, indicator_key: str, period: str, unit: UnitRecord
+) -> pd.Series | None:
+    """Return the :func:`geodata.values.queries.unit_values` row of one unit (``None`` if absent).
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    indicator_key : str
+        Catalogue key.
+    period : str
+        Period key.
+    unit : UnitRecord
+        The unit (its vintage is the vintage the value is shown on).
+
+    Returns
+    -------
+    pandas.Series or None
+        The unit's row.
+
+    Raises
+    ------
+    ValueError
+        As :func:`geodata.values.queries.unit_values` (e.g. data that cannot be carried back to an
+        earlier vintage).
+    """
+    parent = None if unit.level == "province" else unit.parent_code
+    frame = unit_values(session, indicator_key, period, unit.vintage, unit.level, parent)
+    rows = frame[frame["code"] == unit.code]
+    return None if rows.empty else rows.iloc[0]

@@ -1,0 +1,54 @@
+"""The area: its manifest, boundary vintages, unit tree, crosswalk walks, search keys, extents."""
+
+from __future__ import annotations
+
+from geodata.areas.crosswalk import crosswalk_path, former_names, shared_ground, stored_links
+from geodata.areas.extent import split_outliers, union
+from geodata.areas.hierarchy import (
+    Hierarchy,
+    ancestry,
+    check_vintage_level,
+    load_hierarchy,
+    read_units,
+    root_codes,
+    village_parent_links,
+    village_points,
+)
+from geodata.areas.links import chain_links, normalise_links
+from geodata.areas.manifest import LayerSpec, Manifest, load_manifest
+from geodata.areas.text import search_key
+from geodata.areas.vintages import (
+    VintageSpec,
+    period_bounds,
+    stored_vintages,
+    vintage_for_period,
+    vintage_spec,
+)
+
+__all__ = [
+    "Hierarchy",
+    "LayerSpec",
+    "Manifest",
+    "VintageSpec",
+    "ancestry",
+    "chain_links",
+    "check_vintage_level",
+    "crosswalk_path",
+    "former_names",
+    "load_hierarchy",
+    "load_manifest",
+    "normalise_links",
+    "period_bounds",
+    "read_units",
+    "root_codes",
+    "search_key",
+    "shared_ground",
+    "split_outliers",
+    "stored_vintages",
+    "stored_links",
+    "union",
+    "village_parent_links",
+    "village_points",
+    "vintage_for_period",
+    "vintage_spec",
+]

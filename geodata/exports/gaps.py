@@ -1,0 +1,195 @@
+"""Export the gap register (units or villages below target) as CSV, XLSX or GeoJSON.
+
+The rows are :func:`geodata.analysis.gaps.gap_register`'s, with the exported table's interface
+columns
+(``code, name, level, parent_code, vintage, period, indicator, value, numerator, denominator,
+target, met, provenance, source``) and the register's own (``parent_name``, ``gap``,
+``shortfall`` and what it counts). The files are written by the one set of export writers
+(:func:`geodata.exports.write.write_frame`): formula-safe CSV/XLSX, RFC 7946 GeoJSON with the
+boundary
+licences and the synthetic-data warning. Geometry is the full-resolution boundary of a unit and
+the point of a village.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from sqlalchemy.orm import Session
+
+from geodata.analysis.gaps import GAP_COLUMNS, gap_register
+from geodata.analysis.lookup import BBOX_COLUMNS
+from geodata.exports.metadata import export_metadata
+from geodata.exports.view import ExportError, resolve_view
+from geodata.exports.write import FORMATS, export_filename, write_frame
+from geodata.store.geometry import CRS as WGS84
+from geodata.store.geometry import units_frame
+
+GAP_EXPORT_FORMATS = ("csv", "xlsx", "geojson")
+# The register's columns less the bounding box, with the verdict beside the gap.
+GAP_EXPORT_COLUMNS = tuple(
+    column
+    for name in GAP_COLUMNS
+    if name not in BBOX_COLUMNS
+    for column in (("met", name) if name == "gap" else (name,))
+)
+
+
+def _geometry(session: Session, vintage: str, frame: pd.DataFrame) -> gpd.GeoSeries:
+    """Full-resolution boundaries of the unit rows, points of the village rows (row order)."""
+    shapes: dict[str, object] = {}
+    for level in sorted(set(frame["level"]) - {"village"}):
+        units = units_frame(session, vintage, level, None, display=False)
+        shapes.update(zip(units["code"], units.geometry.values, strict=True))
+    villages = frame[frame["level"] == "village"]
+    if len(villages):
+        points = shapely.points(villages["lon"].to_numpy(float), villages["lat"].to_numpy(float))
+        shapes.update(zip(villages["code"], points, strict=True))
+    return gpd.GeoSeries([shapes.get(code) for code in frame["code"]], crs=WGS84)
+
+
+def gap_export_frame(
+    session: Session,
+    *,
+    indicator: str,
+    period: str,
+    vintage: str,
+    level: str,
+    parent_code: str | None = None,
+    code: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Return the gap register's rows for export, with geometry (EPSG:4326).
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        A session on the store.
+    indicator, period, vintage, level : str
+        As :func:`geodata.analysis.gaps.gap_register`.
+    parent_code : str, optional
+        Only rows inside this unit.
+    code : str, optional
+        Only the row of this unit (the map's selection at the register's level).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        :data:`GAP_EXPORT_COLUMNS` (``met`` is False on every row: the register lists what
+        misses its target) and ``geometry``, largest shortfall first.
+
+    Raises
+    ------
+    ValueError
+        As :func:`geodata.analysis.gaps.gap_register`.
+    """
+    frame = gap_register(session, indicator, period, vintage, level, parent_code)
+    if code is not None:
+        frame = frame[frame["code"] == str(code)]
+    frame = frame.assign(met=False)
+    table = frame[list(GAP_EXPORT_COLUMNS)].reset_index(drop=True)
+    return gpd.GeoDataFrame(table, geometry=_geometry(session, vintage, table), crs=WGS84)
+
+
+def export_gaps(
+    session: Session,
+    *,
+    fmt: str,
+    indicator: str,
+    period: str,
+    vintage: str,
+    level: str,
+    parent_code: str | None = None,
+    code: str | None = None,
+    now: datetime | None = None,
+) -> bytes:
+    """Export the gap register in one format.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        A session on the store.
+    fmt : str
+        ``csv``, ``xlsx`` or ``geojson`` (:data:`GAP_EXPORT_FORMATS`).
+    indicator, period, vintage, level : str
+        The register's indicator, period, vintage and level.
+    parent_code : str, optional
+        Only rows inside this unit.
+    code : str, optional
+        Only the row of this unit.
+    now : datetime, optional
+        The generation time written into the metadata.
+
+    Returns
+    -------
+    bytes
+        The file (see :func:`gaps_filename` for its name).
+
+    Raises
+    ------
+    ExportError
+        Naming the first bad parameter.
+    """
+    if fmt not in GAP_EXPORT_FORMATS:
+        raise ExportError("fmt", f"unknown format {fmt!r}; expected one of {GAP_EXPORT_FORMATS}")
+    view = resolve_view(
+        session,
+        level=level,
+        vintage=vintage,
+        period=period,
+        indicator=indicator,
+        parent_code=parent_code,
+        below_target=True,
+    )
+    try:
+        frame = gap_export_frame(
+            session,
+            indicator=indicator,
+            period=period,
+            vintage=vintage,
+            level=level,
+            parent_code=parent_code,
+            code=code,
+        )
+    except ValueError as error:
+        raise ExportError("view", str(error)) from None
+    return write_frame(frame, fmt, export_metadata(session, view, frame, now))
+
+
+def gaps_filename(
+    *,
+    fmt: str,
+    indicator: str,
+    period: str,
+    vintage: str,
+    level: str,
+    parent_code: str | None = None,
+) -> str:
+    """Return the file name of a gap-register export.
+
+    Parameters
+    ----------
+    fmt, indicator, period, vintage, level : str
+        As :func:`export_gaps`.
+    parent_code : str, optional
+        The unit the rows lie in.
+
+    Returns
+    -------
+    str
+        For example ``dxmap-gaps_mobile_broadband_villages_village_2023_v2020_below-target.csv``.
+    """
+    if fmt not in FORMATS:
+        raise ExportError("fmt", f"unknown format {fmt!r}")
+    name = export_filename(
+        fmt=fmt,
+        level=level,
+        vintage=vintage,
+        period=period,
+        indicator=indicator,
+        parent_code=parent_code,
+        below_target=True,
+    )
+    return name.replace("dxmap_", "dxmap-gaps_", 1)

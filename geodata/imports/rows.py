@@ -1,0 +1,212 @@
+"""Checking one data row of an import file against the catalogue and the loaded units.
+
+Each check adds an :class:`~geodata.imports.read.ImportProblem` naming the spreadsheet row and the
+column; a row without problems becomes an :class:`ImportRow`, ready to be written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from geodata.areas.vintages import vintage_for_period
+from geodata.imports.numbers import check_numbers, parse_number
+from geodata.imports.read import ImportProblem, RowProblems, cell_text, raw_number
+from geodata.store.models import Indicator, Source, Unit, Village
+
+LEVEL_DEPTH = {"province": 0, "district": 1, "commune": 2, "village": 3}
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """A validated row, ready to be written.
+
+    Attributes
+    ----------
+    row : int
+        Spreadsheet row number.
+    indicator_key, period, vintage_key, level, code : str
+        The observation's key (``level`` is ``village`` for a village code).
+    numerator, denominator, value : float or None
+        The numbers to store (``value`` is the percentage of a ratio or share, or the count).
+    source : str
+        The ``source`` cell as given (may be empty).
+    note : str
+        The ``note`` cell as given (may be empty).
+    """
+
+    row: int
+    indicator_key: str
+    period: str
+    vintage_key: str
+    level: str
+    code: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    source: str
+    note: str
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """The observation's unique key: indicator, period, level, code."""
+        return (self.indicator_key, self.period, self.level, self.code)
+
+
+@dataclass
+class Catalogue:
+    """What validation needs from the store, read once per file."""
+
+    indicators: dict[str, Indicator]
+    sources: dict[str, str]  # key -> provenance
+    units: dict[str, dict[str, str]]  # vintage -> code -> level
+    villages: set[str]
+
+
+def load_catalogue(session: Session, vintages: Iterable[str], codes: set[str]) -> Catalogue:
+    """Read the indicators, sources, units of ``vintages`` and the villages among ``codes``."""
+    indicators = {i.key: i for i in session.scalars(select(Indicator))}
+    sources = dict(session.execute(select(Source.key, Source.provenance)).all())
+    units: dict[str, dict[str, str]] = {}
+    for vintage in set(vintages):
+        rows = session.execute(select(Unit.code, Unit.level).where(Unit.vintage_key == vintage))
+        units[vintage] = dict(rows.all())
+    villages: set[str] = set()
+    code_list = sorted(codes)
+    for start in range(0, len(code_list), 500):
+        chunk = code_list[start : start + 500]
+        villages.update(session.scalars(select(Village.code).where(Village.code.in_(chunk))))
+    return Catalogue(indicators, sources, units, villages)
+
+
+def cell(cells: list[object], positions: Mapping[str, int], column: str) -> object:
+    """Return the cell of ``column`` in a row (``None`` when the row is shorter)."""
+    index = positions.get(column)
+    return cells[index] if index is not None and index < len(cells) else None
+
+
+def check_row(
+    n: int,
+    cells: list[object],
+    positions: Mapping[str, int],
+    catalogue: Catalogue,
+    seen: dict[tuple[str, str, str], int],
+    name: str,
+) -> tuple[ImportRow | None, list[ImportProblem]]:
+    """Check one data row.
+
+    Parameters
+    ----------
+    n : int
+        Spreadsheet row number.
+    cells : list
+        The row's cells.
+    positions : mapping of str to int
+        Column name → cell index (from the header).
+    catalogue : Catalogue
+        What the store knows (indicators, units, villages, sources).
+    seen : dict
+        ``(code, period, indicator)`` → the first row that gives it; updated here (a second row
+        with the same key is a problem).
+    name : str
+        The file's name, for the problems.
+
+    Returns
+    -------
+    row : ImportRow or None
+        The row ready to be written, or ``None`` when it has a problem.
+    problems : list of ImportProblem
+        The row's problems, in the order the checks found them.
+    """
+    problems = RowProblems(n, name)
+    code = cell_text(cell(cells, positions, "code")).strip()
+    period = cell_text(cell(cells, positions, "period")).strip()
+    indicator_key = cell_text(cell(cells, positions, "indicator")).strip()
+    for column, text in (("code", code), ("period", period), ("indicator", indicator_key)):
+        if not text:
+            problems.add(column, "missing required value")
+
+    vintage: str | None = None
+    if period:
+        try:
+            vintage = vintage_for_period(period)
+        except ValueError as exc:
+            problems.add("period", f"bad period: {exc}")
+
+    indicator = catalogue.indicators.get(indicator_key) if indicator_key else None
+    if indicator_key and indicator is None:
+        known = ", ".join(sorted(catalogue.indicators))
+        problems.add("indicator", f"unknown indicator {indicator_key!r}; known: {known}")
+    level = _level(code, period, vintage, indicator, catalogue, problems)
+    if code and period and indicator_key:
+        dup_key = (code, period, indicator_key)
+        if dup_key in seen:
+            problems.add(
+                "code",
+                f"duplicate row: rows {seen[dup_key]} and {n} both give {indicator_key} "
+                f"for code {code} and period {period}",
+            )
+        else:
+            seen[dup_key] = n
+
+    numbers: dict[str, float | None] = {}
+    present: dict[str, bool] = {}
+    for column in ("numerator", "denominator", "value"):
+        raw = raw_number(cell(cells, positions, column))
+        present[column] = raw.strip() != ""
+        numbers[column] = parse_number(raw, column, problems) if present[column] else None
+    stored_value: float | None = None
+    if indicator is not None:
+        stored_value = check_numbers(indicator, level, numbers, present, problems)
+
+    if problems.found:
+        return None, problems.found
+    assert vintage is not None and level is not None  # guaranteed by the checks above
+    row = ImportRow(
+        row=n,
+        indicator_key=indicator_key,
+        period=period,
+        vintage_key=vintage,
+        level=level,
+        code=code,
+        numerator=numbers["numerator"],
+        denominator=numbers["denominator"],
+        value=stored_value,
+        source=cell_text(cell(cells, positions, "source")),
+        note=cell_text(cell(cells, positions, "note")),
+    )
+    return row, []
+
+
+def _level(
+    code: str,
+    period: str,
+    vintage: str | None,
+    indicator: Indicator | None,
+    catalogue: Catalogue,
+    problems: RowProblems,
+) -> str | None:
+    """Return the level of ``code`` (a unit of the period's vintage, or ``village``)."""
+    level: str | None = None
+    if code and vintage:
+        level = catalogue.units.get(vintage, {}).get(code)
+        if level is None and code in catalogue.villages:
+            level = "village"
+        if level is None:
+            problems.add(
+                "code",
+                f"unknown code {code!r}: neither a unit of boundary vintage {vintage} "
+                f"(in force for period {period}) nor a village code",
+            )
+    if indicator is not None and level is not None:
+        finest = indicator.finest_level
+        if LEVEL_DEPTH.get(level, 0) > LEVEL_DEPTH.get(finest, 3):
+            problems.add(
+                "code",
+                f"{code!r} is a {level}, but {indicator.key} is only defined down to "
+                f"{finest} level",
+            )
+    return level

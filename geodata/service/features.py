@@ -1,0 +1,133 @@
+"""GeoJSON documents for the web map: unit polygons and village points, without values.
+
+Values never travel with geometry: the map fetches these documents once per level (they are
+cacheable) and restyles them with values sent separately.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import numpy as np
+import shapely
+from sqlalchemy.orm import Session
+
+from geodata.areas.hierarchy import village_points
+from geodata.store.geometry import units_frame
+
+COORD_DECIMALS = 5  # ~1 m: invisible on the map, and shared vertices round identically
+
+
+def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    """Wrap features in a GeoJSON FeatureCollection.
+
+    Parameters
+    ----------
+    features : list of dict
+        GeoJSON features.
+
+    Returns
+    -------
+    dict
+        ``{"type": "FeatureCollection", "features": features}``.
+    """
+    return {"type": "FeatureCollection", "features": features}
+
+
+def encode(document: dict[str, Any]) -> tuple[bytes, str]:
+    """Serialise a document compactly and give it a strong validator.
+
+    Parameters
+    ----------
+    document : dict
+        A JSON-serialisable document.
+
+    Returns
+    -------
+    tuple of (bytes, str)
+        The UTF-8 body and its ETag (32 hex digits of its SHA-256).
+    """
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return body, hashlib.sha256(body).hexdigest()[:32]
+
+
+def unit_features(
+    session: Session, vintage: str, level: str, parent_code: str | None
+) -> dict[str, Any]:
+    """Return the display geometry of one level as a FeatureCollection (RFC 7946, EPSG:4326).
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage, level : str
+        Which units.
+    parent_code : str or None
+        Only the children of this unit.
+
+    Returns
+    -------
+    dict
+        Features with properties ``code, name, type, level, parent_code`` only, coordinates
+        rounded to :data:`COORD_DECIMALS` decimals.
+    """
+    frame = units_frame(session, vintage, level, parent_code)
+    features = []
+    for row in frame.itertuples(index=False):
+        if row.geometry is None:
+            continue
+        geom = shapely.transform(row.geometry, lambda xy: np.round(xy, COORD_DECIMALS))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(shapely.to_geojson(geom)),
+                "properties": {
+                    "code": str(row.code),
+                    "name": str(row.name),
+                    "type": None if row.type is None else str(row.type),
+                    "level": str(row.level),
+                    "parent_code": None if row.parent_code is None else str(row.parent_code),
+                },
+            }
+        )
+    return feature_collection(features)
+
+
+def village_features(session: Session, vintage: str, unit_code: str) -> dict[str, Any]:
+    """Return the villages lying directly in a unit as Point features.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage : str
+        The vintage whose village parents are used.
+    unit_code : str
+        The unit (a commune, or a district without communes such as Côn Đảo).
+
+    Returns
+    -------
+    dict
+        Features with properties ``code, name, level ("village"), parent_code``.
+    """
+    rows = village_points(session, vintage, unit_code)
+    return feature_collection(
+        [
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(lon, COORD_DECIMALS), round(lat, COORD_DECIMALS)],
+                },
+                "properties": {
+                    "code": code,
+                    "name": name,
+                    "level": "village",
+                    "parent_code": unit_code,
+                },
+            }
+            for code, name, _, lon, lat in rows
+        ]
+    )

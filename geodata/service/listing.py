@@ -1,0 +1,257 @@
+"""Plain, JSON-ready listings of the store for the HTTP API: vintages, catalogue, units.
+
+Every function returns lists of dicts holding only ``str``, ``int``, ``float``, ``bool`` and
+``None`` (no NaN), so a caller can serialise them as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from geodata.areas.hierarchy import ancestry, read_units, village_points
+from geodata.areas.vintages import VINTAGES
+from geodata.catalogue.indicators import INDICATOR_TEXT_FIELDS, PILLARS, catalogue_indicators
+from geodata.store.geometry import stored_box
+from geodata.store.models import (
+    ImportBatch,
+    Indicator,
+    Observation,
+    Target,
+    Unit,
+    Village,
+    VillageParent,
+)
+
+UNIT_LEVELS = ("province", "district", "commune")
+INDICATOR_FIELDS = ("key", *INDICATOR_TEXT_FIELDS, "sort_order")
+
+
+def store_fingerprint(session: Session) -> str:
+    """Return a short token that changes whenever values, targets, catalogue or units change.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+
+    Returns
+    -------
+    str
+        Hex digest of row counts, maximum ids and import/rollback counts (cheap aggregate
+        queries; no table is read in full).
+    """
+    parts: list[Any] = []
+    for statement in (
+        select(func.count(Observation.id), func.max(Observation.id)),
+        select(
+            func.count(ImportBatch.id),
+            func.max(ImportBatch.id),
+            func.count(ImportBatch.rolled_back_at),
+        ),
+        select(func.count(Target.id), func.max(Target.id), func.sum(Target.threshold)),
+        select(func.count(Indicator.key)),
+        select(func.count(Unit.id), func.max(Unit.id)),
+        select(func.count(Village.code)),
+    ):
+        parts.extend(session.execute(statement).one())
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def vintage_records(session: Session) -> list[dict[str, Any]]:
+    """Return the boundary vintages, oldest first, with their loaded unit and village counts.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+
+    Returns
+    -------
+    list of dict
+        ``key, name_vi, name_en, valid_from, valid_to, levels, note, units, villages`` where
+        ``units`` maps each level to its number of loaded units.
+    """
+    counts: dict[str, dict[str, int]] = {}
+    for vintage, level, count in session.execute(
+        select(Unit.vintage_key, Unit.level, func.count(Unit.id)).group_by(
+            Unit.vintage_key, Unit.level
+        )
+    ):
+        counts.setdefault(vintage, {})[level] = int(count)
+    villages = dict(
+        session.execute(
+            select(VillageParent.vintage_key, func.count(VillageParent.village_code)).group_by(
+                VillageParent.vintage_key
+            )
+        ).all()
+    )
+    return [
+        {
+            "key": spec.key,
+            "name_vi": spec.name_vi,
+            "name_en": spec.name_en,
+            "valid_from": spec.valid_from.isoformat(),
+            "valid_to": spec.valid_to.isoformat() if spec.valid_to else None,
+            "levels": list(spec.levels),
+            "note": spec.note,
+            "units": {level: counts.get(spec.key, {}).get(level, 0) for level in spec.levels},
+            "villages": int(villages.get(spec.key, 0)),
+        }
+        for spec in VINTAGES
+    ]
+
+
+def pillar_records() -> dict[str, dict[str, str]]:
+    """Return pillar key → ``{"name_vi": ..., "name_en": ...}``.
+
+    Returns
+    -------
+    dict
+        The three pillars of the catalogue.
+    """
+    return {key: {"name_vi": vi, "name_en": en} for key, (vi, en) in PILLARS.items()}
+
+
+def indicator_records(session: Session) -> list[dict[str, Any]]:
+    """Return the indicator catalogue with its targets and the periods that hold values.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+
+    Returns
+    -------
+    list of dict
+        In catalogue order: the fields of :data:`INDICATOR_FIELDS`, ``source`` (a source key or
+        None), ``periods`` (sorted period keys with at least one stored value) and ``targets``
+        (``period, scope, comparator, threshold, is_example, note``; scope ``*`` means every
+        unit, otherwise a unit code whose own threshold applies to it and everything inside).
+    """
+    periods: dict[str, set[str]] = {}
+    for key, period in session.execute(
+        select(Observation.indicator_key, Observation.period).distinct()
+    ):
+        periods.setdefault(key, set()).add(period)
+    targets: dict[str, list[dict[str, Any]]] = {}
+    for target in session.scalars(
+        select(Target).order_by(Target.indicator_key, Target.period, Target.scope_code)
+    ):
+        targets.setdefault(target.indicator_key, []).append(
+            {
+                "period": target.period,
+                "scope": target.scope_code or "*",
+                "comparator": target.comparator,
+                "threshold": float(target.threshold),
+                "is_example": bool(target.is_example),
+                "note": target.note or "",
+            }
+        )
+    records = []
+    for indicator in catalogue_indicators(session):
+        record = {name: getattr(indicator, name) for name in INDICATOR_FIELDS}
+        record["sort_order"] = int(record["sort_order"] or 0)
+        record["source"] = indicator.source_key
+        record["periods"] = sorted(periods.get(indicator.key, ()))
+        record["targets"] = targets.get(indicator.key, [])
+        records.append(record)
+    return records
+
+
+def _units(session: Session, vintage: str) -> list[dict[str, Any]]:
+    records = []
+    for code, name, type_, level, parent, *box in read_units(session, vintage):
+        bbox = stored_box(box)
+        records.append(
+            {
+                "code": code,
+                "name": name,
+                "type": type_,
+                "level": level,
+                "parent_code": parent or None,
+                "vintage": vintage,
+                "bbox": None if bbox is None else list(bbox),
+            }
+        )
+    return records
+
+
+def find_unit(session: Session, vintage: str, code: str) -> dict[str, Any] | None:
+    """Return one unit of a vintage as a record, or ``None`` when it does not exist.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage : str
+        Vintage key.
+    code : str
+        GSO code.
+
+    Returns
+    -------
+    dict or None
+        ``code, name, type, level, parent_code, vintage, bbox``.
+    """
+    return next((u for u in _units(session, vintage) if u["code"] == code), None)
+
+
+def unit_records(
+    session: Session, vintage: str, level: str | None = None, parent: str | None = None
+) -> list[dict[str, Any]]:
+    """Return the units (or villages) of a vintage, optionally of one level inside one unit.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage : str
+        Vintage key.
+    level : str, optional
+        ``province``, ``district``, ``commune`` or ``village``; default every unit level
+        (villages only when asked for).
+    parent : str, optional
+        Only units lying (directly or indirectly) inside this unit. When the parent has no
+        units at ``level`` and no children at all (Côn Đảo district has no communes), the
+        parent itself is returned, as the map and the values do.
+
+    Returns
+    -------
+    list of dict
+        Sorted by code. Units: ``code, name, type, level, parent_code, vintage, bbox``
+        (``[min_lon, min_lat, max_lon, max_lat]``). Villages: ``code, name, type`` (``village``),
+        ``level, parent_code`` (the unit holding the village in this vintage), ``vintage,
+        lon, lat``.
+    """
+    units = _units(session, vintage)
+    parent_of = {u["code"]: u["parent_code"] for u in units}
+
+    def inside(code: str | None) -> bool:
+        return parent in ancestry(parent_of, code)
+
+    if level == "village":
+        return [
+            {
+                "code": code,
+                "name": name,
+                "type": "village",
+                "level": "village",
+                "parent_code": unit_code,
+                "vintage": vintage,
+                "lon": float(lon),
+                "lat": float(lat),
+            }
+            for code, name, unit_code, lon, lat in village_points(session, vintage)
+            if parent is None or inside(unit_code)
+        ]
+    selected = [u for u in units if level is None or u["level"] == level]
+    if parent is not None:
+        selected = [u for u in selected if u["code"] != parent and inside(u["code"])]
+        has_children = parent in set(parent_of.values())
+        if not selected and level is not None and not has_children:
+            selected = [u for u in units if u["code"] == parent]
+    return selected

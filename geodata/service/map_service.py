@@ -1,0 +1,294 @@
+"""The shared, read-only map service: cached geometry, values, catalogue and unit tree.
+
+One :class:`MapService` is created by ``create_app`` and shared by every request. It holds no
+per-user state; every cache is keyed by immutable arguments. Geometry never changes while the
+app runs (it changes only with ``dxmap init``); value caches are also keyed by the store's data
+version (the import batches), so a committed or rolled-back import shows without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from geodata.areas import crosswalk, unit_tree
+from geodata.areas.vintages import VINTAGES
+from geodata.catalogue.indicators import INDICATOR_TEXT_FIELDS, PILLARS, catalogue_indicators
+from geodata.exports import write as exports
+from geodata.service import features
+from geodata.service.analysis import AnalysisCache
+from geodata.store.models import ImportBatch, Layer, Observation
+from geodata.values import queries as value_queries
+
+log = logging.getLogger(__name__)
+LEVEL_ORDER = ("province", "district", "commune")
+INDICATOR_FIELDS = ("key", *INDICATOR_TEXT_FIELDS, "source_key")
+VALUE_FIELDS = (
+    "name",
+    "value",
+    "numerator",
+    "denominator",
+    "target",
+    "met",
+    "provenance",
+    "source",
+    "published_value",
+)
+
+
+def _clean(value: Any) -> Any:
+    """Turn NaN/NA/numpy scalars into JSON-friendly Python values."""
+    if value is None:
+        return None
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer, np.floating, float, int)):
+        number = float(value)
+        return None if math.isnan(number) else number
+    try:
+        if value != value:  # pandas NA and NaN-like
+            return None
+    except (TypeError, ValueError):
+        return None
+    return value
+
+
+def _records(frame: Any) -> dict[str, dict[str, Any]]:
+    """Code → value record (no geometry) from a values DataFrame."""
+    return {
+        str(row["code"]): {field: _clean(row.get(field)) for field in VALUE_FIELDS}
+        for row in frame.to_dict("records")
+    }
+
+
+class MapService:
+    """Read-only access to the store for the web map, with caches keyed by immutable arguments.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        An initialised store.
+
+    Notes
+    -----
+    Returned dicts and lists are shared cache entries: callers must not mutate them.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.units_index: Callable[[str], dict[str, dict[str, Any]]] = lru_cache(maxsize=8)(
+            lambda vintage: self._read(unit_tree.units_index, vintage)
+        )
+        self.geometry: Callable[[str, str, str | None], dict[str, Any]] = lru_cache(maxsize=256)(
+            lambda vintage, level, parent: self._read(
+                features.unit_features, vintage, level, parent
+            )
+        )
+        self.geometry_json: Callable[[str, str, str | None], tuple[bytes, str]] = lru_cache(
+            maxsize=256
+        )(lambda vintage, level, parent: features.encode(self.geometry(vintage, level, parent)))
+        self.villages: Callable[[str, str], dict[str, Any]] = lru_cache(maxsize=512)(
+            lambda vintage, code: self._read(features.village_features, vintage, code)
+        )
+        self.villages_json: Callable[[str, str], tuple[bytes, str]] = lru_cache(maxsize=512)(
+            lambda vintage, code: features.encode(self.villages(vintage, code))
+        )
+        self.search_entries: Callable[[str], tuple[dict[str, Any], ...]] = lru_cache(maxsize=8)(
+            lambda vintage: self._read(unit_tree.search_entries, vintage, self.units_index(vintage))
+        )
+        self.attribution: Callable[[str], tuple[dict[str, Any], ...]] = lru_cache(maxsize=8)(
+            self._attribution
+        )
+        self._indicators = lru_cache(maxsize=1)(self._load_indicators)
+        self._values = lru_cache(maxsize=1024)(self._unit_values)
+        self._village_values = lru_cache(maxsize=1024)(self._villages_values)
+        # Scorecards, comparisons, gap registers and trends (keyed by the data version too).
+        self.analysis = AnalysisCache(engine, self.data_version)
+
+    def _read(self, query: Callable[..., Any], *args: Any) -> Any:
+        with Session(self.engine) as session:
+            return query(session, *args)
+
+    def data_version(self) -> tuple[int, int, int]:
+        """Return a token that changes whenever an import is committed or rolled back."""
+        with Session(self.engine) as session:
+            row = session.execute(
+                select(
+                    func.count(ImportBatch.id),
+                    func.coalesce(func.max(ImportBatch.id), 0),
+                    func.count(ImportBatch.rolled_back_at),
+                )
+            ).one()
+        return int(row[0]), int(row[1]), int(row[2])
+
+    # -- catalogue ------------------------------------------------------------------------------
+
+    def _load_indicators(self) -> tuple[dict[str, Any], ...]:
+        with Session(self.engine) as session:
+            rows = catalogue_indicators(session)
+            return tuple({field: getattr(row, field) for field in INDICATOR_FIELDS} for row in rows)
+
+    def indicators(self) -> tuple[dict[str, Any], ...]:
+        """Return the catalogue as dicts, in catalogue order."""
+        return self._indicators()
+
+    def indicator(self, key: str) -> dict[str, Any] | None:
+        """Return one catalogue entry, or ``None`` for an unknown key."""
+        return next((row for row in self.indicators() if row["key"] == key), None)
+
+    @staticmethod
+    def pillars() -> dict[str, tuple[str, str]]:
+        """Return pillar key → (Vietnamese name, English name)."""
+        return dict(PILLARS)
+
+    def periods(self) -> tuple[str, ...]:
+        """Return every period with at least one stored value, oldest first."""
+        with Session(self.engine) as session:
+            return tuple(sorted(session.scalars(select(Observation.period).distinct())))
+
+    @staticmethod
+    def vintages() -> tuple[dict[str, Any], ...]:
+        """Return the boundary vintages (key, names, levels), oldest first."""
+        return tuple(
+            {"key": v.key, "name_vi": v.name_vi, "name_en": v.name_en, "levels": v.levels}
+            for v in VINTAGES
+        )
+
+    def _attribution(self, vintage: str) -> tuple[dict[str, Any], ...]:
+        """Each boundary layer of ``vintage``: level, attribution, licence, upstream."""
+        with Session(self.engine) as session:
+            rows = session.scalars(select(Layer).where(Layer.vintage_key == vintage))
+            order = {level: i for i, level in enumerate(LEVEL_ORDER)}
+            return tuple(
+                {
+                    "level": layer.level,
+                    "attribution": layer.attribution,
+                    "licence": layer.licence,
+                    "upstream": layer.upstream,
+                    "redistributable": layer.redistributable,
+                }
+                for layer in sorted(rows, key=lambda layer: order.get(layer.level, 99))
+            )
+
+    # -- the unit tree --------------------------------------------------------------------------
+
+    def unit(self, vintage: str, code: str | None) -> dict[str, Any] | None:
+        """Return one unit (code, name, type, level, parent_code, bounds, children) or ``None``."""
+        if not code:
+            return None
+        return self.units_index(vintage).get(str(code))
+
+    def root(self, vintage: str) -> dict[str, Any] | None:
+        """Return the root unit of ``vintage`` (the province), or ``None`` if none is loaded."""
+        return next(
+            (u for u in self.units_index(vintage).values() if u["level"] == "province"), None
+        )
+
+    def child_level(self, vintage: str, code: str) -> str | None:
+        """Return the level of ``code``'s child units, or ``None`` for a leaf (e.g. Côn Đảo)."""
+        unit = self.unit(vintage, code)
+        if unit is None or not unit["children"]:
+            return None
+        return self.units_index(vintage)[unit["children"][0]]["level"]
+
+    def lineage(self, vintage: str, code: str | None) -> list[dict[str, Any]]:
+        """Return the chain root → ``code`` (empty for an unknown code)."""
+        chain: list[dict[str, Any]] = []
+        unit = self.unit(vintage, code)
+        while unit is not None and len(chain) < 10:
+            chain.append(unit)
+            unit = self.unit(vintage, unit["parent_code"])
+        return chain[::-1]
+
+    def translate_unit(self, code: str, from_vintage: str, to_vintage: str) -> str | None:
+        """Return the unit of ``to_vintage`` that ``code`` (of ``from_vintage``) became, if one."""
+        if from_vintage == to_vintage:
+            return code if self.unit(to_vintage, code) else None
+        targets = self._read(crosswalk.crosswalk_targets, code, from_vintage, to_vintage)
+        if len(targets) == 1:
+            return targets.pop()
+        if self.unit(to_vintage, code) is not None:
+            return code  # an unchanged code (most districts between 2020 and 2025-01)
+        return None
+
+    # -- values ---------------------------------------------------------------------------------
+
+    def _unit_values(
+        self, _version: object, indicator: str, period: str, vintage: str, level: str, parent: str
+    ) -> dict[str, dict[str, Any]]:
+        try:
+            frame = self._read(
+                value_queries.unit_values, indicator, period, vintage, level, parent or None
+            )
+        except ValueError as error:  # e.g. 2025 unit rows asked on the 2020 boundaries
+            log.info("no values: %s", error)
+            return {}
+        return _records(frame)
+
+    def values(
+        self, indicator: str, period: str, vintage: str, level: str, parent_code: str | None
+    ) -> dict[str, dict[str, Any]]:
+        """Return code → value, numerator, denominator, target, met, provenance, source.
+
+        Parameters
+        ----------
+        indicator, period, vintage, level : str
+            What to show; values of another vintage are re-aggregated through the crosswalk.
+        parent_code : str or None
+            Only the children of this unit.
+
+        Returns
+        -------
+        dict
+            One entry per unit (no geometry); missing values are ``None``; ``{}`` when the
+            period cannot be shown on the vintage.
+        """
+        return self._values(self.data_version(), indicator, period, vintage, level, parent_code)
+
+    def _villages_values(
+        self, _version: object, indicator: str, period: str, vintage: str, unit_code: str
+    ) -> dict[str, dict[str, Any]]:
+        try:
+            frame = self._read(value_queries.village_values, indicator, period, vintage, unit_code)
+        except ValueError as error:
+            log.info("no village values: %s", error)
+            return {}
+        return _records(frame)
+
+    def village_values(
+        self, indicator: str, period: str, vintage: str, unit_code: str
+    ) -> dict[str, dict[str, Any]]:
+        """Return village code → value record for the villages of ``unit_code``."""
+        return self._village_values(self.data_version(), indicator, period, vintage, unit_code)
+
+    # -- exports --------------------------------------------------------------------------------
+
+    def export(self, **view: Any) -> bytes:
+        """Export a view in one format: the same implementation as the CLI and the API.
+
+        Parameters
+        ----------
+        **view
+            The keyword arguments of :func:`geodata.exports.write.export_view` (``fmt``, ``level``,
+            ``vintage``, ``period``, ``indicator`` or ``all_indicators``, ``parent_code``,
+            ``below_target``, ``crs``).
+
+        Returns
+        -------
+        bytes
+            The file's content; not cached (exports are rare and may be large).
+
+        Raises
+        ------
+        geodata.exports.write.ExportError
+            Naming the first bad parameter.
+        """
+        with Session(self.engine) as session:
+            return exports.export_view(session, **view)
