@@ -37,10 +37,10 @@ from geodata.exports.rows import view_values
 from geodata.exports.view import resolve_view
 from geodata.exports.write import ExportError, export_filename, export_view
 from geodata.service.listing import (
-    find_unit,
     indicator_records,
     pillar_records,
     store_fingerprint,
+    unit_record,
     unit_records,
     vintage_records,
 )
@@ -93,7 +93,7 @@ def make_api_blueprint(engine: Engine) -> Blueprint:
     def check_parent(session: Session, vintage: str, parent: str | None, level: str | None) -> None:
         if parent is None:
             return
-        unit = find_unit(session, vintage, parent)
+        unit = unit_record(session, vintage, parent)
         if unit is None:
             raise NotFound(f"no unit with code {parent!r} in vintage {vintage}", "parent")
         if level is not None:

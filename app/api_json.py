@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from typing import Any
 
 from flask import Response
 
+from geodata.values.cells import plain
 from geodata.values.columns import UNIT_COLUMNS
 
 JSON = "application/json"
@@ -31,22 +31,6 @@ ITEM_EXTRAS = (
     "households",
     "adults",
 )
-
-
-def plain(value: Any) -> Any:
-    """Return a JSON-ready value: NaN/NA → None, numpy scalars → Python scalars."""
-    if value is None:
-        return None
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        value = value.item()
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if not isinstance(value, str | int | float | bool | list | dict):
-        try:
-            return None if value != value else value  # pandas NA / NaT
-        except (TypeError, ValueError):
-            return None
-    return value
 
 
 def json_response(payload: Any, status: int = 200, mimetype: str = JSON) -> Response:

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from geodata.analysis.lookup import UnitRecord, find_unit
+from geodata.analysis.lookup import require_unit
+from geodata.areas.hierarchy import UnitRecord
 from geodata.catalogue.indicators import INDICATOR_LABEL_FIELDS, catalogue_frame
 from geodata.values.cells import as_floats, met_flags
 from geodata.values.columns import UNIT_COLUMNS
@@ -45,7 +46,7 @@ def _selected_units(session: Session, codes: Sequence[str], vintage: str) -> lis
     codes = list(dict.fromkeys(str(c) for c in codes))
     if not codes:
         raise ValueError("pick at least one unit to compare")
-    units = [find_unit(session, vintage, code) for code in codes]
+    units = [require_unit(session, vintage, code) for code in codes]
     levels = sorted({u.level for u in units})
     if len(levels) > 1:
         detail = ", ".join(f"{u.code} ({u.name}) is a {u.level}" for u in units)

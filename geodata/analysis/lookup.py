@@ -7,35 +7,18 @@ of :func:`geodata.values.queries.unit_values`. The catalogue is read by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.areas.hierarchy import read_units
-from geodata.store.geometry import stored_box
-from geodata.store.models import Unit
+from geodata.areas.hierarchy import UnitRecord, find_unit, read_units
 from geodata.values.cells import as_floats
 from geodata.values.queries import unit_values
 
 BBOX_COLUMNS = ("min_lon", "min_lat", "max_lon", "max_lat")
 
 
-@dataclass(frozen=True)
-class UnitRecord:
-    """One unit of one vintage, as the analysis views need it."""
-
-    vintage: str
-    code: str
-    name: str
-    level: str
-    parent_code: str | None
-    bbox: tuple[float, float, float, float] | None
-
-
-def find_unit(session: Session, vintage: str, code: str) -> UnitRecord:
-    """Return the unit ``code`` of ``vintage``.
+def require_unit(session: Session, vintage: str, code: str) -> UnitRecord:
+    """Return the unit ``code`` of ``vintage`` (:func:`geodata.areas.hierarchy.find_unit`).
 
     Parameters
     ----------
@@ -44,33 +27,22 @@ def find_unit(session: Session, vintage: str, code: str) -> UnitRecord:
     vintage : str
         Vintage key.
     code : str
-        GSO code of the unit.
+        Unit code.
 
     Returns
     -------
     UnitRecord
-        Code, name, level, parent code and bounding box (``None`` without geometry).
+        The unit.
 
     Raises
     ------
     ValueError
         If the vintage has no unit with that code.
     """
-    row = session.execute(
-        select(
-            Unit.code,
-            Unit.name,
-            Unit.level,
-            Unit.parent_code,
-            Unit.min_lon,
-            Unit.min_lat,
-            Unit.max_lon,
-            Unit.max_lat,
-        ).where(Unit.vintage_key == vintage, Unit.code == str(code))
-    ).first()
-    if row is None:
+    unit = find_unit(session, vintage, code)
+    if unit is None:
         raise ValueError(f"no unit {code!r} in vintage {vintage!r}")
-    return UnitRecord(vintage, row[0], row[1], row[2], row[3] or None, stored_box(row[4:8]))
+    return unit
 
 
 def unit_boxes(session: Session, vintage: str) -> pd.DataFrame:

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from geodata.analysis.lookup import find_unit, value_row
+from geodata.analysis.lookup import require_unit, value_row
 from geodata.areas.hierarchy import load_hierarchy
 from geodata.catalogue.indicators import INDICATOR_LABEL_FIELDS, PILLARS, catalogue_frame
 from geodata.catalogue.scopes import unit_rules
@@ -174,7 +174,7 @@ def scorecard(session: Session, period: str, vintage: str, unit_code: str) -> pd
     ValueError
         On an unknown vintage or unit.
     """
-    unit = find_unit(session, vintage, unit_code)
+    unit = require_unit(session, vintage, unit_code)
     catalogue = catalogue_frame(session)
     head = len(INDICATOR_LABEL_FIELDS)
     value_columns = [c for c in SCORECARD_COLUMNS[head:-1] if c not in ("gap", "status")]

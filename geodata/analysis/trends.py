@@ -36,8 +36,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.analysis.lookup import UnitRecord, find_unit, value_row
+from geodata.analysis.lookup import require_unit, value_row
 from geodata.areas.crosswalk import crosswalk_path
+from geodata.areas.hierarchy import UnitRecord
 from geodata.areas.vintages import period_bounds, vintage_for_period
 from geodata.catalogue.indicators import INDICATOR_LABEL_FIELDS, catalogue_frame
 from geodata.store.models import Observation, Vintage
@@ -206,7 +207,7 @@ def trend(
     ValueError
         On an unknown unit or indicator.
     """
-    unit = find_unit(session, vintage, unit_code)
+    unit = require_unit(session, vintage, unit_code)
     catalogue = catalogue_frame(session, indicator_key)
     periods = data_periods(session, indicator_key)
     order = {key: n for n, key in enumerate(catalogue["key"])}
@@ -228,7 +229,7 @@ def trend(
         except ValueError:
             row = None  # e.g. unit data of a later vintage: cannot be split back
         later = _successors(session, unit, period_vintage, walk_cache)
-        successor = find_unit(session, period_vintage, later[0]) if later else None
+        successor = require_unit(session, period_vintage, later[0]) if later else None
         if successor is not None and (successor.code, successor.name) != (unit.code, unit.name):
             record.update(successor_code=successor.code, successor_name=successor.name)
         method: str | None = None

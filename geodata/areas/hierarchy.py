@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from geodata.store.geometry import stored_box
 from geodata.store.models import LEVELS, Unit, Village, VillageParent, Vintage
 
 #: The columns of :func:`read_units`, in order.
@@ -128,6 +130,86 @@ def read_units(session: Session, vintage: str) -> list[Row]:
     return list(
         session.execute(select(*columns).where(Unit.vintage_key == vintage).order_by(Unit.code))
     )
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    """One unit of one vintage without geometry: the one shape every look-up returns."""
+
+    vintage: str
+    code: str
+    name: str
+    type: str
+    level: str
+    parent_code: str | None
+    bbox: tuple[float, float, float, float] | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the record as JSON-ready ``code, name, type, level, parent_code, vintage, bbox``.
+
+        Returns
+        -------
+        dict
+            ``bbox`` is ``[min_lon, min_lat, max_lon, max_lat]`` or ``None``.
+        """
+        return {
+            "code": self.code,
+            "name": self.name,
+            "type": self.type,
+            "level": self.level,
+            "parent_code": self.parent_code,
+            "vintage": self.vintage,
+            "bbox": None if self.bbox is None else list(self.bbox),
+        }
+
+
+def _record(vintage: str, row: Row) -> UnitRecord:
+    code, name, type_, level, parent, *box = row
+    return UnitRecord(vintage, code, name, type_ or "", level, parent or None, stored_box(box))
+
+
+def all_units(session: Session, vintage: str) -> list[UnitRecord]:
+    """Return every unit of ``vintage`` as a :class:`UnitRecord`, sorted by code.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage : str
+        Vintage key.
+
+    Returns
+    -------
+    list of UnitRecord
+        Possibly empty.
+    """
+    return [_record(vintage, row) for row in read_units(session, vintage)]
+
+
+def find_unit(session: Session, vintage: str, code: str | None) -> UnitRecord | None:
+    """Return the unit ``code`` of ``vintage``, or ``None`` when there is none.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage : str
+        Vintage key.
+    code : str or None
+        Unit code.
+
+    Returns
+    -------
+    UnitRecord or None
+        The unit.
+    """
+    if not code:
+        return None
+    columns = [getattr(Unit, name) for name in UNIT_FIELDS]
+    row = session.execute(
+        select(*columns).where(Unit.vintage_key == vintage, Unit.code == str(code))
+    ).first()
+    return None if row is None else _record(vintage, row)
 
 
 def _units(session: Session, vintage: str) -> pd.DataFrame:

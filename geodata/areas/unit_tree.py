@@ -12,9 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from geodata.areas.crosswalk import stored_links
-from geodata.areas.hierarchy import read_units
+from geodata.areas.hierarchy import all_units
 from geodata.areas.text import search_key
-from geodata.store.geometry import stored_box
 from geodata.store.models import Unit, VillageParent
 
 
@@ -43,17 +42,13 @@ def units_index(session: Session, vintage: str) -> dict[str, dict[str, Any]]:
         ).all()
     )
     index: dict[str, dict[str, Any]] = {}
-    for code, name, type_, level, parent, *box in read_units(session, vintage):
-        bbox = stored_box(box)
-        index[code] = {
-            "code": code,
-            "name": name,
-            "type": type_,
-            "level": level,
-            "parent_code": parent,
+    for unit in all_units(session, vintage):
+        bbox = unit.bbox
+        index[unit.code] = {
+            **unit.as_dict(),
             "bounds": None if bbox is None else [[bbox[1], bbox[0]], [bbox[3], bbox[2]]],
             "children": [],
-            "villages": int(village_counts.get(code, 0)),
+            "villages": int(village_counts.get(unit.code, 0)),
         }
     for record in index.values():
         parent_record = index.get(record["parent_code"] or "")

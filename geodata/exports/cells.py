@@ -6,39 +6,13 @@ or carriage return) are prefixed with ``'`` (OWASP, "CSV injection"); numbers st
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-import numpy as np
-import pandas as pd
+from geodata.values.cells import plain, plain_number
+
+__all__ = ["neutralise_cell", "plain", "plain_number", "spreadsheet_cell"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def plain(value: Any) -> Any:
-    """Return a JSON/XLSX-ready Python value: NaN/NA → None, numpy scalars → Python."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, np.bool_ | bool):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating | float):
-        number = float(value)
-        if math.isnan(number):
-            return None
-        if math.isinf(number):
-            return None
-        return number
-    return value
-
-
-def plain_number(value: Any) -> int | float | None:
-    """Return a number as an int when whole (below 2**53), else a float; None for anything else."""
-    number = plain(value)
-    if number is None or isinstance(number, bool) or not isinstance(number, int | float):
-        return None
-    return int(number) if float(number).is_integer() and abs(number) < 2**53 else number
 
 
 def neutralise_cell(value: Any) -> Any:

@@ -12,10 +12,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from geodata.areas.hierarchy import ancestry, read_units, village_points
+from geodata.areas.hierarchy import all_units, ancestry, find_unit, village_points
 from geodata.areas.vintages import VINTAGES
 from geodata.catalogue.indicators import INDICATOR_TEXT_FIELDS, PILLARS, catalogue_indicators
-from geodata.store.geometry import stored_box
 from geodata.store.models import (
     ImportBatch,
     Indicator,
@@ -163,25 +162,11 @@ def indicator_records(session: Session) -> list[dict[str, Any]]:
 
 
 def _units(session: Session, vintage: str) -> list[dict[str, Any]]:
-    records = []
-    for code, name, type_, level, parent, *box in read_units(session, vintage):
-        bbox = stored_box(box)
-        records.append(
-            {
-                "code": code,
-                "name": name,
-                "type": type_,
-                "level": level,
-                "parent_code": parent or None,
-                "vintage": vintage,
-                "bbox": None if bbox is None else list(bbox),
-            }
-        )
-    return records
+    return [record.as_dict() for record in all_units(session, vintage)]
 
 
-def find_unit(session: Session, vintage: str, code: str) -> dict[str, Any] | None:
-    """Return one unit of a vintage as a record, or ``None`` when it does not exist.
+def unit_record(session: Session, vintage: str, code: str) -> dict[str, Any] | None:
+    """Return one unit of a vintage as a JSON-ready record, or ``None`` when it does not exist.
 
     Parameters
     ----------
@@ -195,9 +180,11 @@ def find_unit(session: Session, vintage: str, code: str) -> dict[str, Any] | Non
     Returns
     -------
     dict or None
-        ``code, name, type, level, parent_code, vintage, bbox``.
+        ``code, name, type, level, parent_code, vintage, bbox``
+        (:meth:`geodata.areas.hierarchy.UnitRecord.as_dict`).
     """
-    return next((u for u in _units(session, vintage) if u["code"] == code), None)
+    unit = find_unit(session, vintage, code)
+    return None if unit is None else unit.as_dict()
 
 
 def unit_records(

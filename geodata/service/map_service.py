@@ -9,12 +9,10 @@ version (the import batches), so a committed or rolled-back import shows without
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +24,7 @@ from geodata.service import features
 from geodata.service.analysis import AnalysisCache
 from geodata.store.models import ImportBatch, Layer, Observation
 from geodata.values import queries as value_queries
+from geodata.values.cells import plain
 
 log = logging.getLogger(__name__)
 LEVEL_ORDER = ("province", "district", "commune")
@@ -43,27 +42,10 @@ VALUE_FIELDS = (
 )
 
 
-def _clean(value: Any) -> Any:
-    """Turn NaN/NA/numpy scalars into JSON-friendly Python values."""
-    if value is None:
-        return None
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer, np.floating, float, int)):
-        number = float(value)
-        return None if math.isnan(number) else number
-    try:
-        if value != value:  # pandas NA and NaN-like
-            return None
-    except (TypeError, ValueError):
-        return None
-    return value
-
-
 def _records(frame: Any) -> dict[str, dict[str, Any]]:
     """Code → value record (no geometry) from a values DataFrame."""
     return {
-        str(row["code"]): {field: _clean(row.get(field)) for field in VALUE_FIELDS}
+        str(row["code"]): {field: plain(row.get(field)) for field in VALUE_FIELDS}
         for row in frame.to_dict("records")
     }
 

@@ -8,7 +8,9 @@ a missing flag or text is ``None`` in an object column (what a data grid or JSON
 from __future__ import annotations
 
 import math
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -98,3 +100,29 @@ def not_met(column: pd.Series) -> pd.Series:
         target is not "below target").
     """
     return met_flags(column).map(lambda m: m is False).astype(bool)
+
+
+def plain(value: Any) -> Any:
+    """Return a JSON/XLSX-ready Python value: NaN/NA → None, numpy scalars → Python."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        if math.isinf(number):
+            return None
+        return number
+    return value
+
+
+def plain_number(value: Any) -> int | float | None:
+    """Return a number as an int when whole (below 2**53), else a float; None for anything else."""
+    number = plain(value)
+    if number is None or isinstance(number, bool) or not isinstance(number, int | float):
+        return None
+    return int(number) if float(number).is_integer() and abs(number) < 2**53 else number
