@@ -1,12 +1,11 @@
 """Export the gap register (units or villages below target) as CSV, XLSX or GeoJSON.
 
 The rows are :func:`geodata.analysis.gaps.gap_register`'s, with the exported table's interface
-columns
-(``code, name, level, parent_code, vintage, period, indicator, value, numerator, denominator,
-target, met, provenance, source``) and the register's own (``parent_name``, ``gap``,
-``shortfall`` and what it counts). The files are written by the one set of export writers
-(:func:`geodata.exports.write.write_frame`): formula-safe CSV/XLSX, RFC 7946 GeoJSON with the
-boundary
+columns (``code, name, level, parent_code, vintage, period, indicator, value, numerator,
+denominator, target, met, provenance, source``) and the register's own (``parent_name``,
+``gap``, ``shortfall`` and what it counts). The files are written by the one set of export
+writers (:func:`geodata.exports.write.write_frame`): formula-safe CSV/XLSX (the XLSX headed with
+Vietnamese labels, the CSV with the contract's keys), RFC 7946 GeoJSON with the boundary
 licences and the synthetic-data warning. Geometry is the full-resolution boundary of a unit and
 the point of a village.
 """
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 from geodata.analysis.gaps import GAP_COLUMNS, gap_register
 from geodata.analysis.lookup import BBOX_COLUMNS
 from geodata.exports.metadata import export_metadata
+from geodata.exports.tabular import column_labels
 from geodata.exports.view import ExportError, resolve_view
 from geodata.exports.write import FORMATS, export_filename, write_frame
 from geodata.store.geometry import CRS as WGS84
@@ -155,7 +155,8 @@ def export_gaps(
         )
     except ValueError as error:
         raise ExportError("view", str(error)) from None
-    return write_frame(frame, fmt, export_metadata(session, view, frame, now))
+    meta = export_metadata(session, view, frame, now)
+    return write_frame(frame, fmt, meta, labels=column_labels("vi"))
 
 
 def gaps_filename(

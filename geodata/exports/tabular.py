@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
+from importlib import resources
 from typing import Any
 
 import pandas as pd
@@ -104,7 +106,9 @@ def _metadata_rows(meta: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
-def to_xlsx(frame: pd.DataFrame, meta: dict[str, Any]) -> bytes:
+def to_xlsx(
+    frame: pd.DataFrame, meta: dict[str, Any], labels: Mapping[str, str] | None = None
+) -> bytes:
     """Write the rows as an XLSX workbook: sheet ``data`` and sheet ``metadata``.
 
     Parameters
@@ -113,6 +117,10 @@ def to_xlsx(frame: pd.DataFrame, meta: dict[str, Any]) -> bytes:
         Rows from :func:`geodata.exports.rows.view_frame`.
     meta : dict
         From :func:`geodata.exports.metadata.export_metadata`.
+    labels : mapping, optional
+        Column key → header label (e.g. :func:`column_labels` in Vietnamese). The header row
+        shows the labels and the metadata sheet lists each label with its key, so that a reader
+        can still map the columns to the export contract's keys.
 
     Returns
     -------
@@ -127,7 +135,7 @@ def to_xlsx(frame: pd.DataFrame, meta: dict[str, Any]) -> bytes:
     sheet = workbook.active
     sheet.title = "data"
     columns, rows = _rows(frame)
-    sheet.append(columns)
+    sheet.append([spreadsheet_cell((labels or {}).get(c, c)) for c in columns])
     for row in rows:
         sheet.append(row)
     for cell in sheet[1]:
@@ -144,7 +152,11 @@ def to_xlsx(frame: pd.DataFrame, meta: dict[str, Any]) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
 
     info = workbook.create_sheet("metadata")
-    for row in _metadata_rows(meta):
+    meta_rows = _metadata_rows(meta)
+    if labels:
+        meta_rows += [[], ["Columns"], ["label", "key"]]
+        meta_rows += [[labels.get(c, c), c] for c in columns]
+    for row in meta_rows:
         info.append([spreadsheet_cell(v) for v in row])
     for row in info.iter_rows():
         for cell in row:
@@ -156,3 +168,27 @@ def to_xlsx(frame: pd.DataFrame, meta: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def column_labels(lang: str) -> dict[str, str]:
+    """Return the header labels of export columns in ``lang`` (``vi`` or ``en``).
+
+    Parameters
+    ----------
+    lang : str
+        ``vi`` or ``en``.
+
+    Returns
+    -------
+    dict of str to str
+        Column key → label, read from ``geodata/exports/data/column_labels.csv``.
+
+    Raises
+    ------
+    ValueError
+        For another language.
+    """
+    if lang not in ("vi", "en"):
+        raise ValueError(f"lang must be 'vi' or 'en', got {lang!r}")
+    text = resources.files("geodata.exports").joinpath("data/column_labels.csv").read_text("utf-8")
+    return {row["key"]: row[f"label_{lang}"] for row in csv.DictReader(io.StringIO(text))}

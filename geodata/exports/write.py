@@ -35,6 +35,7 @@ This module is the one entry point; the view and its rows are :mod:`geodata.expo
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -140,7 +141,11 @@ def export_view(
 
 
 def write_frame(
-    frame: pd.DataFrame, fmt: str, meta: dict[str, Any], crs: str | None = None
+    frame: pd.DataFrame,
+    fmt: str,
+    meta: dict[str, Any],
+    crs: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> bytes:
     """Write any table of rows in one format with the export writers (one implementation).
 
@@ -154,6 +159,9 @@ def write_frame(
         From :func:`geodata.exports.metadata.export_metadata` (unused by CSV).
     crs : str, optional
         GeoPackage only: the coordinate system (see :func:`export_view`).
+    labels : mapping, optional
+        XLSX only: header labels per column key (:func:`geodata.exports.tabular.column_labels`);
+        CSV and GeoJSON always carry the contract's keys.
 
     Returns
     -------
@@ -170,7 +178,7 @@ def write_frame(
     if fmt == "csv":
         return to_csv(frame)
     if fmt == "xlsx":
-        return to_xlsx(frame, meta)
+        return to_xlsx(frame, meta, labels)
     if fmt == "gpkg":
         return to_gpkg(frame, meta, crs)
     raise ExportError("fmt", f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

@@ -103,6 +103,23 @@ def test_the_gap_register_files_hold_exactly_the_register(store_engine) -> None:
     assert name == "dxmap-gaps_mobile_broadband_villages_village_2023_v2020_below-target.csv"
 
 
+def test_the_gap_xlsx_is_headed_in_vietnamese_and_the_csv_keeps_the_contract_keys(
+    store_engine,
+) -> None:
+    with Session(store_engine) as session:
+        csv_data = export_gaps(session, fmt="csv", **GAPS)
+        book = load_workbook(io.BytesIO(export_gaps(session, fmt="xlsx", **GAPS)))
+    keys = next(csv.reader(io.StringIO(csv_data.decode("utf-8-sig"))))
+    assert keys[:3] == ["code", "name", "level"] and "shortfall" in keys
+    header = [cell.value for cell in book["data"][1]]
+    assert len(header) == len(keys)
+    assert header[:3] == ["Mã", "Tên", "Cấp"] and "Còn thiếu" in header
+    # the metadata sheet maps every label back to its key
+    meta = [[c.value for c in row][:2] for row in book["metadata"].iter_rows()]
+    start = meta.index(["label", "key"])
+    assert [row[1] for row in meta[start + 1 : start + 1 + len(keys)]] == keys
+
+
 def test_gap_files_are_safe_against_formula_injection(store_engine) -> None:
     code = sorted(_uncovered(store_engine))[0]
     with Session(store_engine) as session, session.begin():
