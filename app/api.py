@@ -32,6 +32,8 @@ from app.api_params import (
     parse_view,
 )
 from app.openapi import API_VERSION, build_openapi
+from geodata.areas.stored import stored_area
+from geodata.areas.vintages import stored_vintages
 from geodata.exports.metadata import SYNTHETIC_WARNING
 from geodata.exports.rows import view_values
 from geodata.exports.view import resolve_view
@@ -74,15 +76,18 @@ def conditional(tag: str, cache_control: str, build: Callable[[], Response]) -> 
     return response
 
 
-def _openapi_body(server_url: str) -> tuple[bytes, str]:
-    body = json.dumps(build_openapi(server_url), ensure_ascii=False, indent=1).encode("utf-8")
+def _openapi_body(
+    server_url: str, area_name: str, vintage_keys: tuple[str, ...]
+) -> tuple[bytes, str]:
+    document = build_openapi(server_url, area_name=area_name, vintage_keys=vintage_keys)
+    body = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
     return body, hashlib.sha256(body).hexdigest()[:32]
 
 
 def make_api_blueprint(engine: Engine) -> Blueprint:
     """Return the ``/api/v1`` blueprint reading from ``engine``."""
     bp = Blueprint("dxmap_api", __name__, url_prefix=API_PREFIX)
-    openapi_body = lru_cache(maxsize=8)(_openapi_body)  # keyed by the server URL only
+    openapi_body = lru_cache(maxsize=8)(_openapi_body)  # keyed by URL, area and vintages
 
     def args() -> dict[str, list[str]]:
         return request.args.to_dict(flat=False)
@@ -100,7 +105,7 @@ def make_api_blueprint(engine: Engine) -> Blueprint:
             check_parent_level(level, parent, unit["level"])
 
     def view_params(session: Session) -> ViewParams:
-        params = parse_view(args(), indicator_keys(session))
+        params = parse_view(args(), indicator_keys(session), stored_vintages(session))
         check_parent(session, params.vintage, params.parent, params.level)
         return params
 
@@ -157,8 +162,8 @@ def make_api_blueprint(engine: Engine) -> Blueprint:
 
     @bp.get("/units")
     def units() -> Response:
-        params = parse_units(args())
         with Session(engine) as session:
+            params = parse_units(args(), stored_vintages(session))
             check_parent(session, params.vintage, params.parent, params.level)
 
             def build() -> Response:
@@ -216,7 +221,11 @@ def make_api_blueprint(engine: Engine) -> Blueprint:
     @bp.get("/openapi.json")
     def openapi_json() -> Response:
         check_known(args(), ())
-        body, digest = openapi_body(request.script_root + API_PREFIX)
+        with Session(engine) as session:
+            area = stored_area(session)
+            keys = tuple(v.key for v in stored_vintages(session))
+        name = area.name_en if area else ""
+        body, digest = openapi_body(request.script_root + API_PREFIX, name, keys)
         return conditional(digest, STATIC_CACHE, lambda: Response(body, mimetype=JSON))
 
     @bp.route("/", methods=["POST", "PUT", "PATCH", "DELETE"], endpoint="index_other")

@@ -7,9 +7,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from geodata.areas.vintages import VINTAGE_KEYS, period_bounds, vintage_for_period, vintage_spec
+from geodata.areas.vintages import VintageSpec, period_bounds, vintage_for_period, vintage_spec
 
-LEVELS = ("province", "district", "commune", "village")
+LEVELS = ("country", "province", "district", "commune", "village")
 TRUE_WORDS = ("true", "1", "yes")
 FALSE_WORDS = ("false", "0", "no")
 VIEW_PARAMETERS = ("indicator", "period", "vintage", "level", "parent", "below_target")
@@ -100,20 +100,21 @@ def single(args: QueryArgs, name: str, *, required: bool = False) -> str | None:
     return values[0]
 
 
-def parse_vintage(value: str) -> str:
-    """Check a vintage key."""
-    if value not in VINTAGE_KEYS:
+def parse_vintage(value: str, vintages: Sequence[VintageSpec]) -> str:
+    """Check a vintage key against the stored vintages."""
+    keys = [v.key for v in vintages]
+    if value not in keys:
         raise BadParameter(
-            f"unknown vintage {value!r}; expected one of {', '.join(VINTAGE_KEYS)}", "vintage"
+            f"unknown vintage {value!r}; expected one of {', '.join(keys)}", "vintage"
         )
     return value
 
 
-def parse_level(value: str, vintage: str) -> str:
-    """Check a level key and that the vintage has that level (no districts from 2025-07)."""
+def parse_level(value: str, vintage: str, vintages: Sequence[VintageSpec]) -> str:
+    """Check a level key and that the vintage has that level (e.g. no districts from 2025-07)."""
     if value not in LEVELS:
         raise BadParameter(f"unknown level {value!r}; expected one of {', '.join(LEVELS)}", "level")
-    available = (*vintage_spec(vintage).levels, "village")
+    available = (*vintage_spec(vintage, vintages).levels, "village")
     if value not in available:
         raise BadParameter(
             f"vintage {vintage} has no {value} level; its levels are {', '.join(available)}",
@@ -166,7 +167,9 @@ def check_parent_level(level: str, parent: str, parent_level: str) -> None:
         )
 
 
-def parse_view(args: QueryArgs, indicators: Collection[str]) -> ViewParams:
+def parse_view(
+    args: QueryArgs, indicators: Collection[str], vintages: Sequence[VintageSpec]
+) -> ViewParams:
     """Validate the parameters of ``values`` and ``geojson``; vintage defaults to the period's."""
     check_known(args, VIEW_PARAMETERS)
     indicator = single(args, "indicator", required=True) or ""
@@ -177,12 +180,12 @@ def parse_view(args: QueryArgs, indicators: Collection[str]) -> ViewParams:
     vintage_arg = single(args, "vintage")
     if vintage_arg is None:
         try:
-            vintage = vintage_for_period(period)
+            vintage = vintage_for_period(period, vintages)
         except ValueError as exc:
             raise BadParameter(str(exc), "period") from None
     else:
-        vintage = parse_vintage(vintage_arg)
-    level = parse_level(single(args, "level", required=True) or "", vintage)
+        vintage = parse_vintage(vintage_arg, vintages)
+    level = parse_level(single(args, "level", required=True) or "", vintage, vintages)
     return ViewParams(
         indicator=indicator,
         period=period,
@@ -193,13 +196,13 @@ def parse_view(args: QueryArgs, indicators: Collection[str]) -> ViewParams:
     )
 
 
-def parse_units(args: QueryArgs) -> UnitsParams:
+def parse_units(args: QueryArgs, vintages: Sequence[VintageSpec]) -> UnitsParams:
     """Validate the parameters of ``units``."""
     check_known(args, UNITS_PARAMETERS)
-    vintage = parse_vintage(single(args, "vintage", required=True) or "")
+    vintage = parse_vintage(single(args, "vintage", required=True) or "", vintages)
     level = single(args, "level")
     return UnitsParams(
         vintage=vintage,
-        level=None if level is None else parse_level(level, vintage),
+        level=None if level is None else parse_level(level, vintage, vintages),
         parent=parse_code(single(args, "parent")),
     )

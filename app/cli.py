@@ -25,7 +25,7 @@ from app.settings import SettingsError
 log = logging.getLogger("dxmap")
 
 FORMATS = ("geojson", "csv", "xlsx", "gpkg")
-LEVELS = ("province", "district", "commune", "village")
+LEVELS = ("country", "province", "district", "commune", "village")
 
 
 def _batch_id(text: str) -> int:

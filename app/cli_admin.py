@@ -16,14 +16,16 @@ MIN_PASSWORD_LENGTH = 8
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from app.area import settings_area
     from geodata.bootstrap import init_store
     from geodata.store.engine import make_engine
 
     settings = load_settings()
-    geodata_dir = settings.require_geodata_dir()
+    settings.require_geodata_dir()
+    area = settings_area(settings)
     engine = make_engine(settings.database_url)
     try:
-        report = init_store(engine, geodata_dir, with_demo=not args.no_demo)
+        report = init_store(engine, area, with_demo=not args.no_demo)
     finally:
         engine.dispose()
     for step in report.steps:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
+from typing import Any
 
 import dash
 from flask_compress import Compress
@@ -10,6 +12,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.api import make_api_blueprint
+from app.area import settings_area
 from app.geo_routes import GEOJSON, register_geo_routes
 from app.layout import build_layout
 from app.settings import REPO_ROOT, Settings
@@ -46,7 +49,8 @@ def ensure_store(engine: Engine, settings: Settings) -> None:
     """Initialise an empty store (boundaries, catalogue, demo data) so the first serve works."""
     if _store_is_empty(engine):
         log.info("empty store at %s: running init", engine.url.render_as_string())
-        init_store(engine, settings.require_geodata_dir())
+        settings.require_geodata_dir()
+        init_store(engine, settings_area(settings))
 
 
 def make_choices(service: MapService, settings: Settings) -> Choices:
@@ -81,12 +85,17 @@ def create_app(settings: Settings) -> dash.Dash:
     engine = make_engine(settings.database_url)
     ensure_store(engine, settings)
     service = MapService(engine)
-    choices = make_choices(service, settings)
+    # Periods, vintages and indicators follow the store (an import adds a period) without a
+    # restart: the choices are read per request, cached by the store's data version.
+    by_version = lru_cache(maxsize=2)(lambda _version: make_choices(service, settings))
+
+    def choices() -> Choices:
+        return by_version(service.data_version())
 
     app = dash.Dash(
         __name__,
         assets_folder=str(ASSETS_DIR),
-        title=t("app_title", DEFAULT_LANG),
+        title=" – ".join(filter(None, [t("app_title", DEFAULT_LANG), service.area().name_vi])),
         update_title=None,
         compress=False,  # configured below, with GeoJSON added to the compressed types
         suppress_callback_exceptions=False,
@@ -108,13 +117,18 @@ def create_app(settings: Settings) -> dash.Dash:
     prefix = app.config.requests_pathname_prefix
     register_geo_routes(server, service, app.config.routes_pathname_prefix)
     server.register_blueprint(make_api_blueprint(engine))
-    app.layout = build_layout(
-        default_state(choices),
-        service,
-        prefix,
-        tile_url=settings.tile_url,
-        tile_attr=settings.tile_attribution,
-    )
+
+    def layout() -> Any:
+        """Build the page per visit, so its option lists follow the store."""
+        return build_layout(
+            default_state(choices()),
+            service,
+            prefix,
+            tile_url=settings.tile_url,
+            tile_attr=settings.tile_attribution,
+        )
+
+    app.layout = layout
     navigation.register(app, choices, service)
     map_callbacks.register(app, service, prefix)
     labels.register(app, service)

@@ -16,7 +16,7 @@ from flask import Flask, Response, abort, request
 from geodata.service.map_service import MapService
 
 GEOJSON = "application/geo+json"
-LEVELS = ("province", "district", "commune", "villages")
+LEVELS = ("country", "province", "district", "commune", "villages")
 
 
 def _not_modified(etags: tuple[str, ...]) -> bool:
@@ -25,7 +25,6 @@ def _not_modified(etags: tuple[str, ...]) -> bool:
 
 def register_geo_routes(server: Flask, service: MapService, prefix: str = "/") -> None:
     """Add the geometry route to ``server`` under ``prefix``."""
-    vintages = {v["key"] for v in service.vintages()}
 
     def body(vintage: str, level: str, parent: str | None) -> tuple[bytes, str]:
         if level == "villages":
@@ -39,7 +38,7 @@ def register_geo_routes(server: Flask, service: MapService, prefix: str = "/") -
         return gzip.compress(body(vintage, level, parent)[0], compresslevel=6)
 
     def geometry(vintage: str, level: str) -> Response:
-        if vintage not in vintages or level not in LEVELS:
+        if level not in LEVELS or vintage not in {v["key"] for v in service.vintages()}:
             abort(404)
         parent = request.args.get("parent") or None
         data, etag = body(vintage, level, parent)

@@ -6,7 +6,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from callbacks.labels import options
+from callbacks.labels import area_names, options
 from callbacks.map_view import Service, breadcrumb, geometry_url, map_frame, restyle
 from callbacks.map_view import villages_url as villages_url_of
 from layers import choropleth, controls, ids, panels
@@ -43,7 +43,7 @@ def build_layout(
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.VIEW, data=None),
             panels.skip_link(lang),
-            controls.header(lang, styled["synthetic"]),
+            controls.header(lang, styled["synthetic"], area_names(service)),
             html.Main(
                 [
                     controls.control_panel(state, opts, extra=[download_box(lang)]),

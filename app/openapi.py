@@ -42,12 +42,31 @@ def _get(
 VIEW = ["indicator", "period", "vintage", "level", "parent", "below_target"]
 
 
-def build_openapi(server_url: str = "/api/v1") -> dict[str, Any]:
-    """Return the OpenAPI document with ``server_url`` as the API's base."""
+def _with_vintages(components: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Give the vintage parameters and the vintage schema the stored vintage keys."""
+    if not keys:
+        return components
+    for name in ("vintage", "units_vintage"):
+        parameter = components["parameters"][name]
+        parameter["schema"]["enum"] = list(keys)
+        parameter["example"] = keys[0]
+    components["schemas"]["Vintage"]["properties"]["key"]["enum"] = list(keys)
+    return components
+
+
+def build_openapi(
+    server_url: str = "/api/v1",
+    *,
+    area_name: str = "",
+    vintage_keys: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Return the OpenAPI document with ``server_url`` as the API's base, for the stored area."""
     paths = {
         "/": _get("Links to every endpoint.", _response("Endpoint links.", "Index"), [], False),
         "/vintages": _get(
-            "Boundary vintages (2020, 2025-01, 2025-07) with their levels and unit counts.",
+            "Boundary vintages"
+            + (f" ({', '.join(vintage_keys)})" if vintage_keys else "")
+            + " with their levels and unit counts.",
             _response("The vintages, oldest first.", "VintageList"),
             [],
             errors=False,
@@ -85,7 +104,9 @@ def build_openapi(server_url: str = "/api/v1") -> dict[str, Any]:
         "info": {
             "title": "dxmap HTTP API",
             "version": API_VERSION,
-            "summary": "Digital-transformation coverage of Bà Rịa-Vũng Tàu: read-only data.",
+            "summary": "Digital-transformation coverage"
+            + (f" of {area_name}" if area_name else "")
+            + ": read-only data.",
             "description": "Read-only JSON and GeoJSON. Every answer carries a weak ETag; send "
             "it back in `If-None-Match` to get 304. Unknown parameters are refused (400). "
             "Values marked `synthetic` are dxmap demo data, never published figures.",
@@ -93,5 +114,7 @@ def build_openapi(server_url: str = "/api/v1") -> dict[str, Any]:
         },
         "servers": [{"url": server_url}],
         "paths": paths,
-        "components": copy.deepcopy({"schemas": SCHEMAS, "parameters": PARAMETERS}),
+        "components": _with_vintages(
+            copy.deepcopy({"schemas": SCHEMAS, "parameters": PARAMETERS}), vintage_keys
+        ),
     }

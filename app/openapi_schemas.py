@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from app.api_params import LEVELS
-from geodata.areas.vintages import VINTAGE_KEYS
 from geodata.values.columns import UNIT_COLUMNS
 
 INDICATOR_KEYS_EXAMPLE = "fibre_households"
@@ -58,7 +57,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "Boundary vintage to show the values on; default: the vintage in force at the end "
         "of the period. Values of any period can be viewed on a later vintage (re-aggregated "
         "through the crosswalk, never averaged).",
-        {"type": "string", "enum": list(VINTAGE_KEYS)},
+        {"type": "string"},
         example="2020",
     ),
     "level": _param(
@@ -71,7 +70,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "parent": _param(
         "parent",
         "Code of a unit of the vintage: only units inside it. A unit with no units below it "
-        "(Côn Đảo district has no communes) answers with itself.",
+        "(a district without communes) answers with itself.",
         {"type": "string", "pattern": r"^[A-Za-z0-9_.-]{1,16}$"},
         example="747",
     ),
@@ -84,7 +83,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "units_vintage": _param(
         "vintage",
         "Boundary vintage.",
-        {"type": "string", "enum": list(VINTAGE_KEYS)},
+        {"type": "string"},
         required=True,
         example="2020",
     ),
@@ -167,7 +166,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["key", "name_vi", "name_en", "valid_from", "valid_to", "levels", "units"],
         "properties": {
-            "key": {"type": "string", "enum": list(VINTAGE_KEYS)},
+            "key": {"type": "string"},
             "name_vi": {"type": "string"},
             "name_en": {"type": "string"},
             "valid_from": {"type": "string", "format": "date"},

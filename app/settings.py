@@ -32,6 +32,7 @@ class Settings:
     """Runtime settings; tests build this directly, entry points use :meth:`from_env`."""
 
     database_url: str = ""
+    area: str = "brvt"  # DXMAP_AREA: a shipped area (brvt, hcm, vn) or a manifest path
     geodata_dir: Path | None = field(default_factory=_default_geodata_dir)
     instance_dir: Path = field(default_factory=_default_instance_dir)
     tile_url: str = ""
@@ -47,8 +48,11 @@ class Settings:
 
     def __post_init__(self) -> None:
         if not self.database_url:
+            name = "dxmap" if self.area == "brvt" else f"dxmap-{Path(self.area).stem}"
             object.__setattr__(
-                self, "database_url", f"sqlite:///{(self.instance_dir / 'dxmap.sqlite').resolve()}"
+                self,
+                "database_url",
+                f"sqlite:///{(self.instance_dir / f'{name}.sqlite').resolve()}",
             )
         if self.geodata_dir is not None:
             object.__setattr__(self, "geodata_dir", Path(self.geodata_dir))
@@ -64,7 +68,7 @@ class Settings:
         if self.geodata_dir is None or not Path(self.geodata_dir).is_dir():
             raise SettingsError(
                 f"boundary files not found: set {PREFIX}GEODATA_DIR to the folder that holds "
-                f"the files named in geodata/data/boundaries.toml (got {self.geodata_dir!s})"
+                f"the files named in the area manifest (got {self.geodata_dir!s})"
             )
         return Path(self.geodata_dir)
 
@@ -75,6 +79,7 @@ class Settings:
         kwargs: dict[str, object] = {}
         text = {
             "DATABASE_URL": "database_url",
+            "AREA": "area",
             "TILE_URL": "tile_url",
             "TILE_ATTRIBUTION": "tile_attribution",
             "SECRET_KEY": "secret_key",

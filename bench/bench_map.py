@@ -17,6 +17,7 @@ import pytest
 from app.settings import Settings
 from callbacks.map_view import map_frame, restyle
 from geodata.analysis.classify import _breaks, classify
+from geodata.areas.manifest import load_area
 from geodata.bootstrap import init_store
 from geodata.service.map_service import MapService
 from geodata.store.engine import make_engine
@@ -29,7 +30,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> MapService:
         pytest.skip("boundary files not found (set DXMAP_GEODATA_DIR)")
     path = tmp_path_factory.mktemp("bench") / "dxmap.sqlite"
     engine = make_engine(f"sqlite:///{path}")
-    init_store(engine, Path(geodata_dir))
+    init_store(engine, load_area("brvt", Path(geodata_dir)))
     yield MapService(engine)
     engine.dispose()
     shutil.rmtree(path.parent, ignore_errors=True)

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from dash import html
 
 from callbacks.map_view import map_frame
-from callbacks.view_state import MAX_COMPARE
+from callbacks.view_state import MAX_COMPARE, is_root
 from layers import comparison
 from layers.i18n import DROPDOWN_LABELS, t
 
@@ -30,7 +30,7 @@ def same_level(codes: Sequence[str] | None, vintage: str, units: Units) -> list[
     found = []
     for code in dict.fromkeys(str(c) for c in codes or ()):
         unit = units.unit(vintage, code)
-        if unit is not None and unit.get("level", "district") != "province":
+        if unit is not None and not is_root(unit):
             found.append((code, unit.get("level")))
     if not found:
         return None
@@ -93,11 +93,11 @@ def compare_options(entries: Sequence[Mapping[str, Any]], lang: str) -> list[dic
 
 def not_measured(indicators: Sequence[Mapping[str, Any]], level: str) -> set[str]:
     """Return the indicators whose finest level is coarser than ``level`` (province-only ones)."""
-    depth = {"province": 0, "district": 1, "commune": 2, "village": 3}
+    depth = {"country": 0, "province": 1, "district": 2, "commune": 3, "village": 4}
     return {
         ind["key"]
         for ind in indicators
-        if depth.get(ind.get("finest_level") or "village", 3) < depth.get(level, 0)
+        if depth.get(ind.get("finest_level") or "village", 4) < depth.get(level, 0)
     }
 
 

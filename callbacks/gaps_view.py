@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from callbacks.view_state import is_root
 from layers import gap_register
 from layers.i18n import format_number, t
 
-DEPTH = {"province": 0, "district": 1, "commune": 2, "village": 3}
+DEPTH = {"country": 0, "province": 1, "district": 2, "commune": 3, "village": 4}
 DEFAULT_LEVEL = "village"
 POINT_MARGIN = 0.02  # degrees around a village point (about 2 km) when the map fits it
 
 
 def register_level(level: str | None, vintage_levels: Sequence[str]) -> str:
     """Return the register's level: the one asked for if the vintage has it, else communes."""
-    allowed = {*vintage_levels, "village"} - {"province"}
+    allowed = {*vintage_levels[1:], "village"}  # not the root's level
     if level in allowed:
         return str(level)
     return "commune" if level == "district" else DEFAULT_LEVEL
@@ -29,7 +30,7 @@ def gap_scope(
     A unit above the register's level keeps the rows inside it; a unit at or below it keeps
     the one row of itself or of its ancestor at that level. ``lineage`` runs root → unit.
     """
-    if unit is None or unit.get("level") == "province":
+    if unit is None or is_root(unit):
         return None, None
     if DEPTH.get(unit["level"], 9) < DEPTH.get(level, 0):
         return unit["code"], None
@@ -59,7 +60,7 @@ def focus_target(
         if any(c is None for c in corners):
             return None
         bounds = [[corners[0], corners[1]], [corners[2], corners[3]]]
-    select = None if parent is None or parent.get("level") == "province" else parent["code"]
+    select = None if parent is None or is_root(parent) else parent["code"]
     return select, {"code": str(row["code"]), "level": row.get("level"), "bounds": bounds}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from dash import ALL, Dash, Input, Output, ctx
@@ -35,9 +35,19 @@ def options(lang: str, vintage: str, indicator: str, service: Catalogue) -> dict
     }
 
 
-def label_texts(keys: Sequence[str], lang: str) -> list[str]:
-    """Return the text of each label key in ``lang``."""
-    return [t(key, normalise_lang(lang)) for key in keys]
+def label_texts(
+    keys: Sequence[str], lang: str, own: Mapping[str, Mapping[str, str]] | None = None
+) -> list[str]:
+    """Return the text of each label key in ``lang`` (``own``: texts of the area, by key)."""
+    lang = normalise_lang(lang)
+    own = own or {}
+    return [own[key].get(lang, "") if key in own else t(key, lang) for key in keys]
+
+
+def area_names(service: Any) -> dict[str, str]:
+    """Return the stored area's name per language (``{}`` when the service has none)."""
+    area = service.area() if hasattr(service, "area") else None
+    return {"vi": area.name_vi, "en": area.name_en} if area else {}
 
 
 def register(app: Dash, service: Catalogue) -> None:
@@ -64,7 +74,7 @@ def register(app: Dash, service: Catalogue) -> None:
         keys = [item["id"]["key"] for item in ctx.outputs_list[0]]
         opts = options(lang, vintage, indicator, service)
         return (
-            label_texts(keys, lang),
+            label_texts(keys, lang, {"app_area": area_names(service)}),
             opts["indicator"],
             opts["indicator_help"],
             opts["vintage"],

@@ -35,8 +35,8 @@ class Service(Protocol):
 def map_frame(state: Mapping[str, Any], service: Service) -> dict[str, Any]:
     """Return which polygons, villages and bounds the view shows, and its breadcrumb chain.
 
-    A unit with child units shows its children; a unit without (a commune, or Côn Đảo) shows
-    itself among its siblings, selected, with its villages as points.
+    A unit with child units shows its children; a unit without (a commune, or an island
+    district without communes) shows itself among its siblings, selected, with its villages.
     """
     vintage = state["vintage"]
     root = service.root(vintage)
@@ -58,13 +58,15 @@ def map_frame(state: Mapping[str, Any], service: Service) -> dict[str, Any]:
         else:  # no province row: the top level is whatever has no loaded parent
             tops = [u for u in index.values() if u["parent_code"] not in index]
             frame.update(level=tops[0]["level"] if tops else None, parent=None)
-        main, outliers = split_outliers({u["code"]: u["bounds"] for u in tops})
+        if hasattr(service, "extent"):  # islands found from the geometry
+            extent = service.extent(vintage, tuple(u["code"] for u in tops))
+            main, outliers, inset = extent["bounds"], extent["outliers"], extent["inset_bounds"]
+        else:
+            main, outliers = split_outliers({u["code"]: u["bounds"] for u in tops})
+            inset = union([index[c]["bounds"] for c in outliers])
         frame["bounds"] = main
-        if outliers:  # islands far off the mainland (Côn Đảo) go to an inset
-            frame["inset"] = {
-                "bounds": union([index[c]["bounds"] for c in outliers]),
-                "names": [index[c]["name"] for c in outliers],
-            }
+        if outliers:  # islands far off the mainland go to an inset
+            frame["inset"] = {"bounds": inset, "names": [index[c]["name"] for c in outliers]}
     elif unit["children"]:
         frame.update(level=service.child_level(vintage, unit["code"]), parent=unit["code"])
         frame["bounds"] = unit["bounds"]

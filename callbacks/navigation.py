@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
@@ -126,8 +126,8 @@ def _compared(trigger: str, inputs: Mapping[str, Any], current: Mapping[str, Any
     return toggled(current.get("compare"), code)
 
 
-def register(app: Dash, choices: Choices, units: UnitLookup) -> None:
-    """Register the view-state callback."""
+def register(app: Dash, choices: Choices | Callable[[], Choices], units: UnitLookup) -> None:
+    """Register the view-state callback (``choices`` may be read per request: a callable)."""
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -189,7 +189,8 @@ def register(app: Dash, choices: Choices, units: UnitLookup) -> None:
             "ranking": ranking,
             "gap_rows": gap_rows,
         }
-        state = navigate(trigger, value, inputs, current, choices, units)
+        allowed = choices() if callable(choices) else choices
+        state = navigate(trigger, value, inputs, current, allowed, units)
         if state is None:
             if trigger == ids.SEARCH and picked is None:
                 raise PreventUpdate

@@ -37,6 +37,13 @@ class Choices:
         }[key]
 
 
+def is_root(unit: Mapping[str, Any]) -> bool:
+    """Tell whether a unit record is the area's root (it has no parent)."""
+    if "parent_code" in unit:
+        return not unit["parent_code"]
+    return unit.get("level") in ("country", "province")
+
+
 def default_state(choices: Choices) -> dict[str, Any]:
     """Return the view shown for a bare URL."""
     return {key: (None if key in CODE_KEYS else choices.defaults[key]) for key in QUERY_KEYS}

@@ -31,7 +31,7 @@ TOOLTIP_KEYS = (
     "not_met",
     "over_100",
 )
-DEFAULT_BOUNDS = [[10.3, 106.9], [10.85, 107.65]]  # Bà Rịa-Vũng Tàu mainland
+DEFAULT_BOUNDS = [[8.2, 102.1], [23.4, 109.5]]  # Vietnam, until the area's bounds are known
 HOVER_STYLE = {"weight": 3, "color": "#1a1a1a"}
 # Keep the bottom strip (inset on the left, legend on the right) clear of the fitted area.
 FIT_OPTIONS = {"paddingTopLeft": [16, 16], "paddingBottomRight": [16, 190]}

@@ -98,14 +98,17 @@ def search_options(entries: Sequence[Mapping[str, Any]], lang: str) -> list[dict
     return options
 
 
-def header(lang: str, synthetic: bool) -> html.Header:
-    """Return the page header: title, synthetic-data badge and language switch."""
+def header(lang: str, synthetic: bool, area_name: Mapping[str, str] | None = None) -> html.Header:
+    """Return the page header: title, the area's name, synthetic-data badge, language switch."""
+    names = area_name or {}
     return html.Header(
         [
             html.Div(
                 [
                     text("app_title", lang, html.H1, className="dxmap-title"),
-                    text("app_area", lang, className="dxmap-area"),
+                    html.Span(
+                        names.get(lang, ""), id=ids.label("app_area"), className="dxmap-area"
+                    ),
                 ],
                 id=ids.TITLE,
                 className="dxmap-brand",

@@ -7,7 +7,6 @@ DEFAULT_LANG = "vi"
 
 TEXTS: dict[str, dict[str, str]] = {
     "app_title": {"vi": "Bản đồ chuyển đổi số", "en": "Digital transformation map"},
-    "app_area": {"vi": "Bà Rịa - Vũng Tàu", "en": "Ba Ria - Vung Tau"},
     "synthetic_badge": {"vi": "Dữ liệu mô phỏng", "en": "Synthetic data"},
     "synthetic_help": {
         "vi": "Số liệu trên màn hình có giá trị mô phỏng (không phải số liệu công bố).",

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.settings import Settings
+from geodata.areas.manifest import load_area
 
 REPO = Path(__file__).resolve().parent.parent
 GEODATA_DIR = Settings().geodata_dir
@@ -44,7 +45,7 @@ def _base_sqlite(tmp_path_factory: pytest.TempPathFactory, geodata_dir: Path) ->
 
     path = tmp_path_factory.mktemp("base") / "dxmap.sqlite"
     engine = make_engine(f"sqlite:///{path}")
-    init_store(engine, geodata_dir)
+    init_store(engine, load_area("brvt", geodata_dir))
     engine.dispose()
     return path
 
@@ -68,7 +69,7 @@ def _base_postgres(_pg_admin_url: str, geodata_dir: Path):
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(_pg_admin_url).set(database=name)
     engine = make_engine(url.render_as_string(hide_password=False))
-    init_store(engine, geodata_dir)
+    init_store(engine, load_area("brvt", geodata_dir))
     engine.dispose()
     yield name
     with admin.connect() as conn:
@@ -122,3 +123,29 @@ def store_engine(store_url: str):
     engine = make_engine(store_url)
     yield engine
     engine.dispose()
+
+
+def _area_store(tmp_path_factory, geodata_dir: Path, area: str, with_demo: bool) -> str:
+    from geodata.bootstrap import init_store
+    from geodata.store.engine import make_engine
+
+    path = tmp_path_factory.mktemp(area) / "dxmap.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    init_store(engine, load_area(area, geodata_dir), with_demo=with_demo)
+    engine.dispose()
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def hcm_store_url(tmp_path_factory: pytest.TempPathFactory, geodata_dir: Path) -> str:
+    """URL of one SQLite store of the ``hcm`` area (no demo), built once per session; read only."""
+    return _area_store(tmp_path_factory, geodata_dir, "hcm", with_demo=False)
+
+
+@pytest.fixture(scope="session")
+def vn_store_url(tmp_path_factory: pytest.TempPathFactory, geodata_dir: Path) -> str:
+    """URL of one SQLite store of the ``vn`` area (no demo), built once per session; read only.
+
+    Copy the file (``shutil.copyfile``) before writing to it.
+    """
+    return _area_store(tmp_path_factory, geodata_dir, "vn", with_demo=False)

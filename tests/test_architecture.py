@@ -158,7 +158,7 @@ def test_every_callback_id_exists_in_the_layout(sqlite_store_url: str) -> None:
 
     app = create_app(Settings(database_url=sqlite_store_url))
     assert app.config.suppress_callback_exceptions is False
-    layout = json.loads(to_json(app.layout))
+    layout = json.loads(to_json(app.layout() if callable(app.layout) else app.layout))
     found: set[str] = set()
     types: set[str] = set()
     _layout_ids(layout, found, types)

@@ -157,14 +157,14 @@ def _leaf_units(
 ) -> list[tuple[str, str, str | None]]:
     """Units above ``level`` (not the root) with no units below, inside ``parent_code``.
 
-    Côn Đảo district has no communes: a register of communes must still list it.
+    A district without communes: a register of communes must still list it.
     """
     units = hier.units[["code", "level", "parent_code"]]
     with_children = {parent for parent in units["parent_code"] if parent}
-    depth = {"province": 0, "district": 1, "commune": 2}
+    depth = {"country": 0, "province": 1, "district": 2, "commune": 3}
     leaves = []
     for code, unit_level, parent in units.itertuples(index=False):
-        if code in with_children or unit_level == "province":
+        if code in with_children or not parent:
             continue
         if depth.get(unit_level, 9) >= depth.get(level, 0):
             continue

@@ -98,7 +98,7 @@ def value_row(
         As :func:`geodata.values.queries.unit_values` (e.g. data that cannot be carried back to an
         earlier vintage).
     """
-    parent = None if unit.level == "province" else unit.parent_code
+    parent = unit.parent_code or None  # the root has none
     frame = unit_values(session, indicator_key, period, unit.vintage, unit.level, parent)
     rows = frame[frame["code"] == unit.code]
     return None if rows.empty else rows.iloc[0]

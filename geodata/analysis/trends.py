@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from geodata.analysis.lookup import require_unit, value_row
 from geodata.areas.crosswalk import crosswalk_path
 from geodata.areas.hierarchy import UnitRecord
-from geodata.areas.vintages import period_bounds, vintage_for_period
+from geodata.areas.vintages import period_bounds, stored_vintages, vintage_for_period
 from geodata.catalogue.indicators import INDICATOR_LABEL_FIELDS, catalogue_frame
 from geodata.store.models import Observation, Vintage
 from geodata.values.cells import as_floats, met_flags, nullable
@@ -120,9 +120,10 @@ def data_periods(session: Session, indicator_key: str | None = None) -> pd.DataF
     for key, period, vintage in rows:
         stored.setdefault((key, period), set()).add(vintage)
     records = []
+    specs = stored_vintages(session)
     for (key, period), vintages in stored.items():
         try:
-            in_force = vintage_for_period(period)
+            in_force = vintage_for_period(period, specs)
         except ValueError:
             in_force = None
         if in_force not in vintages:

@@ -1,4 +1,4 @@
-"""The area: its manifest, boundary vintages, unit tree, crosswalk walks, search keys, extents."""
+"""The area: its manifest (:func:`load_area`), vintages, unit tree, crosswalks, extents."""
 
 from __future__ import annotations
 
@@ -18,7 +18,17 @@ from geodata.areas.hierarchy import (
     village_points,
 )
 from geodata.areas.links import chain_links, normalise_links
-from geodata.areas.manifest import LayerSpec, Manifest, load_manifest
+from geodata.areas.manifest import (
+    Area,
+    AreaVintage,
+    CodeListSpec,
+    CrosswalkSpec,
+    LayerSpec,
+    ManifestError,
+    VillagesSpec,
+    load_area,
+)
+from geodata.areas.stored import StoredArea, stored_area
 from geodata.areas.text import search_key
 from geodata.areas.vintages import (
     VintageSpec,
@@ -29,9 +39,15 @@ from geodata.areas.vintages import (
 )
 
 __all__ = [
+    "Area",
+    "AreaVintage",
+    "CodeListSpec",
+    "CrosswalkSpec",
     "Hierarchy",
     "LayerSpec",
-    "Manifest",
+    "ManifestError",
+    "StoredArea",
+    "VillagesSpec",
     "VintageSpec",
     "all_units",
     "ancestry",
@@ -42,7 +58,7 @@ __all__ = [
     "crosswalk_path",
     "former_names",
     "load_hierarchy",
-    "load_manifest",
+    "load_area",
     "normalise_links",
     "period_bounds",
     "read_units",
@@ -51,6 +67,7 @@ __all__ = [
     "shared_ground",
     "split_outliers",
     "stored_vintages",
+    "stored_area",
     "stored_links",
     "union",
     "village_parent_links",

@@ -189,26 +189,28 @@ def shared_ground(session: Session, hier: Hierarchy, other_vintage: str) -> dict
 
 
 def former_names(session: Session, vintage: str, code: str) -> list[tuple[str, str]]:
-    """Return the 2020 units a unit of a later vintage succeeds, for search by former name.
+    """Return the units of the oldest vintage a unit of a later one succeeds (search by old name).
 
     Parameters
     ----------
     session : sqlalchemy.orm.Session
         An open session on the store.
     vintage : str
-        ``"2025-01"`` or ``"2025-07"`` (``"2020"`` has no predecessors and gives ``[]``).
+        A vintage key (the oldest vintage has no predecessors and gives ``[]``).
     code : str
         Code of the unit in ``vintage``.
 
     Returns
     -------
     list of tuple of str
-        ``(old_code, old_name)`` sorted by code: the 2020 units at the same level as the unit
-        (communes for a commune, districts for a district) plus leaf units (district Côn Đảo,
-        755, for đặc khu Côn Đảo). A predecessor with the same code and name as the unit itself
-        is left out.
+        ``(old_code, old_name)`` sorted by code: the oldest vintage's units at the same level as
+        the unit (communes for a commune, districts for a district) plus leaf units (a district
+        without communes for the commune it became). A predecessor with the same code and name
+        as the unit itself is left out.
     """
-    if vintage == "2020":
+    order = vintage_order(session)
+    oldest = min(order, key=order.__getitem__, default=None)
+    if oldest is None or vintage == oldest:
         return []
     unit = session.execute(
         select(Unit.level, Unit.search_key).where(
@@ -226,7 +228,7 @@ def former_names(session: Session, vintage: str, code: str) -> list[tuple[str, s
             & (CrosswalkLink.from_vintage == Unit.vintage_key),
         )
         .where(
-            CrosswalkLink.from_vintage == "2020",
+            CrosswalkLink.from_vintage == oldest,
             CrosswalkLink.to_vintage == vintage,
             CrosswalkLink.to_code == str(code),
         )
@@ -237,15 +239,20 @@ def former_names(session: Session, vintage: str, code: str) -> list[tuple[str, s
     parents_with_children = set(
         session.scalars(
             select(Unit.parent_code)
-            .where(Unit.vintage_key == "2020", Unit.parent_code.in_([r[0] for r in rows]))
+            .where(Unit.vintage_key == oldest, Unit.parent_code.in_([r[0] for r in rows]))
             .distinct()
         ).all()
+    )
+    roots = set(
+        session.scalars(
+            select(Unit.code).where(Unit.vintage_key == oldest, Unit.parent_code.is_(None))
+        )
     )
     out = []
     for old_code, old_name, old_level, old_key in rows:
         if old_level != level and old_code in parents_with_children:
             continue
-        if old_level != level and old_level == "province":
+        if old_level != level and old_code in roots:
             continue
         if old_code == str(code) and old_key == key:
             continue

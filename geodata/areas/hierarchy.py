@@ -103,8 +103,13 @@ class Hierarchy:
         )
 
     def roots(self) -> list[str]:
-        """Return the codes of the province-level units, sorted."""
-        return sorted(code for code, level in self._level.items() if level == "province")
+        """Return the codes of the units without a parent (the area's root), sorted."""
+        return sorted(code for code, parent in self._parent.items() if parent is None)
+
+    def top_level(self) -> str | None:
+        """Return the level of the root units (``province``, or ``country`` for a country)."""
+        roots = self.roots()
+        return self._level.get(roots[0]) if roots else None
 
     def has_children(self, code: str) -> bool:
         """Tell whether any unit has ``code`` as its parent."""
@@ -289,7 +294,7 @@ def check_vintage_level(session: Session, vintage: str, level: str) -> None:
     if level == "village":
         raise ValueError("level 'village' is not a unit level; use village_values() for villages")
     if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS[:3])}")
+        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS[:-1])}")
     if levels and level not in levels:
         raise ValueError(
             f"vintage {vintage!r} has no {level!r} level (its levels are {', '.join(levels)})"
@@ -297,7 +302,7 @@ def check_vintage_level(session: Session, vintage: str, level: str) -> None:
 
 
 def root_codes(session: Session, vintage: str) -> list[str]:
-    """Return the codes of the province-level units of ``vintage``, sorted.
+    """Return the codes of the root units (no parent) of ``vintage``, sorted.
 
     Parameters
     ----------
@@ -309,12 +314,12 @@ def root_codes(session: Session, vintage: str) -> list[str]:
     Returns
     -------
     list of str
-        The roots of the area (``["77"]`` for Bà Rịa-Vũng Tàu in every vintage).
+        The roots of the area (one per vintage: a province, a former province or the country).
     """
     return list(
         session.scalars(
             select(Unit.code)
-            .where(Unit.vintage_key == vintage, Unit.level == "province")
+            .where(Unit.vintage_key == vintage, Unit.parent_code.is_(None))
             .order_by(Unit.code)
         )
     )

@@ -1,32 +1,89 @@
-"""The boundary manifest (``geodata/data/boundaries.toml``) as frozen dataclasses.
+"""The area manifest (a TOML file) as frozen dataclasses: :func:`load_area` reads and checks it.
 
-The manifest names every boundary file dxmap expects in the geodata directory, with its vintage,
-level, attribute fields, licence, attribution and upstream source, plus the GSO code lists and the
-crosswalk. The files themselves are data, never part of the repository.
+A deployment serves one *area*: its boundary vintages (dates, levels, roots), boundary layers,
+code lists, crosswalks, village register, demo and catalogue files. dxmap ships three manifests
+(``brvt``, ``hcm``, ``vn``) as package data in ``geodata/areas/data/``; a user elsewhere writes
+their own (see the README, "Serve your own area"). The boundary files themselves are data, never
+part of the repository.
+
+Every check names the file, the section and the key, so a bad manifest is refused before
+anything is written.
 """
 
 from __future__ import annotations
 
+import csv
+import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-MANIFEST_RESOURCE = "data/boundaries.toml"
-_LEVELS = ("province", "district", "commune")
+from geodata.areas.manifest_checks import (
+    LEVEL_KEYS,
+    Section,
+    check_levels,
+    check_vintage_dates,
+)
+
+__all__ = [
+    "LEVEL_KEYS",
+    "SHIPPED_AREAS",
+    "Area",
+    "AreaVintage",
+    "CodeListSpec",
+    "CrosswalkSpec",
+    "LayerSpec",
+    "ManifestError",
+    "VillagesSpec",
+    "load_area",
+    "parse_area",
+]
+
+SHIPPED_AREAS = ("brvt", "hcm", "vn")
+DEMOS = ("none", "synthetic", "brvt-2024")
+_AREA_KEY = re.compile(r"^[a-z0-9-]+$")
+_VINTAGE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class ManifestError(ValueError):
-    """The manifest is missing, unreadable or has a missing or bad field."""
+    """The manifest is missing, unreadable, or has a missing or bad key (file, section, key)."""
+
+
+@dataclass(frozen=True)
+class AreaVintage:
+    """One ``[[vintage]]``: a boundary structure in force over a date range.
+
+    ``root_code`` (with ``root_name_vi``/``root_name_en``/``root_type``) is set for a vintage
+    with no layer for its top level: the root is then built as the union of the units one level
+    below it (a former province inside a new one, or the country).
+    """
+
+    key: str
+    name_vi: str
+    name_en: str
+    valid_from: date
+    valid_to: date | None
+    levels: tuple[str, ...]
+    root_code: str | None = None
+    root_name_vi: str | None = None
+    root_name_en: str | None = None
+    root_type: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """One boundary file: a vintage and level of administrative units.
+    """One ``[[layer]]``: a boundary file of one vintage and level.
 
-    ``parent_field`` is empty for a layer whose units have no parent in the file (the province,
-    or the 2025-07 units whose parent dxmap sets to the former province).
+    ``parent_field`` is empty for a layer whose units hang directly under the vintage's root.
     ``sha256`` is optional: when given, a file with another hash loads with a finding.
+    ``where`` is an optional OGR SQL filter applied while reading (``"parent_code = '79'"``).
     """
 
     file: str
@@ -41,180 +98,444 @@ class LayerSpec:
     upstream: str
     redistributable: bool
     sha256: str = ""
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class CodeListSpec:
+    """One ``[[codelist]]``: official units (``level, code, name, type, parent_code``)."""
+
+    file: str
+    vintage: str
 
 
 @dataclass(frozen=True)
 class CrosswalkSpec:
-    """The crosswalk table (2024 → 2025-03 → 2025-07 codes) with its licence."""
+    """One ``[[crosswalk]]``: a CSV linking units of ``from_vintage`` to units of ``to_vintage``.
+
+    ``from_field``/``to_field`` name the code columns. Optional: ``from_parent_field`` and
+    ``to_parent_field`` also link the parents (districts), ``to_name_field`` gives the official
+    names of the later vintage's units when it has no code list, ``note_field`` a note per link.
+    """
 
     file: str
+    from_vintage: str
+    to_vintage: str
+    from_field: str
+    to_field: str
     licence: str
     attribution: str
+    from_parent_field: str = ""
+    to_parent_field: str = ""
+    to_name_field: str = ""
+    note_field: str = ""
+
+    def columns(self) -> tuple[str, ...]:
+        """Return the CSV columns this crosswalk reads."""
+        named = (
+            self.from_field,
+            self.to_field,
+            self.from_parent_field,
+            self.to_parent_field,
+            self.to_name_field,
+            self.note_field,
+        )
+        return tuple(dict.fromkeys(c for c in named if c))
 
 
 @dataclass(frozen=True)
-class Manifest:
-    """Everything ``boundaries.toml`` declares."""
+class VillagesSpec:
+    """The ``[villages]`` table: the village register file."""
 
+    file: str
+
+
+@dataclass(frozen=True)
+class Area:
+    """Everything an area manifest declares; ``source`` is the manifest file."""
+
+    key: str
+    name_vi: str
+    name_en: str
+    demo: str
+    crs: str | None
+    vintages: tuple[AreaVintage, ...]
     layers: tuple[LayerSpec, ...]
-    code_lists: tuple[tuple[str, str], ...]  # (vintage key, file name)
-    crosswalk: CrosswalkSpec
-    source: str = MANIFEST_RESOURCE
+    codelists: tuple[CodeListSpec, ...]
+    crosswalks: tuple[CrosswalkSpec, ...]
+    villages: VillagesSpec | None
+    demo_options: Mapping[str, Any]
+    catalogue: Mapping[str, str]
+    source: Path
+    geodata_dir: Path | None = field(default=None, compare=False)
+
+    def resolve(self, file: str) -> Path:
+        """Return the absolute path of a file the manifest names.
+
+        Parameters
+        ----------
+        file : str
+            A path as written in the manifest.
+
+        Returns
+        -------
+        pathlib.Path
+            An absolute path is kept; a relative one resolves against the geodata directory
+            when one is set, else the manifest's folder. A file not found there is looked up in
+            the manifest's own folder (so a shipped manifest finds its own data files).
+        """
+        path = Path(file).expanduser()
+        if path.is_absolute():
+            return path
+        own = (self.source.parent / path).resolve()
+        if self.geodata_dir is not None:
+            candidate = (Path(self.geodata_dir) / path).resolve()
+            if candidate.exists() or not own.exists():
+                return candidate
+        return own
+
+    def vintage(self, key: str) -> AreaVintage:
+        """Return the vintage with ``key``; ``KeyError`` naming the known keys otherwise."""
+        for spec in self.vintages:
+            if spec.key == key:
+                return spec
+        known = ", ".join(v.key for v in self.vintages)
+        raise KeyError(f"unknown vintage {key!r}; expected one of {known}")
 
     def layers_for(self, vintage: str) -> tuple[LayerSpec, ...]:
-        """Return the layers of one vintage, in manifest order.
+        """Return the layers of one vintage, top level first."""
+        levels = self.vintage(vintage).levels
+        return tuple(
+            sorted(
+                (layer for layer in self.layers if layer.vintage == vintage),
+                key=lambda layer: levels.index(layer.level),
+            )
+        )
 
-        Parameters
-        ----------
-        vintage : str
-            A vintage key such as ``"2020"``.
-
-        Returns
-        -------
-        tuple of LayerSpec
-            Possibly empty.
-        """
-        return tuple(layer for layer in self.layers if layer.vintage == vintage)
-
-    def code_list(self, vintage: str) -> str | None:
-        """Return the GSO code-list file of ``vintage``, or ``None`` if it has none.
-
-        Parameters
-        ----------
-        vintage : str
-            A vintage key.
-
-        Returns
-        -------
-        str or None
-            A file name in the geodata directory.
-        """
-        return dict(self.code_lists).get(vintage)
+    def codelist(self, vintage: str) -> str | None:
+        """Return the code-list file of ``vintage``, or ``None``."""
+        return next((c.file for c in self.codelists if c.vintage == vintage), None)
 
     def file_names(self) -> tuple[str, ...]:
-        """Return every distinct file name the manifest expects, in manifest order.
-
-        Returns
-        -------
-        tuple of str
-            Layer files, code lists and the crosswalk.
-        """
+        """Return every distinct boundary, code-list and crosswalk file, in manifest order."""
         names = [layer.file for layer in self.layers]
-        names += [name for _, name in self.code_lists]
-        names.append(self.crosswalk.file)
+        names += [c.file for c in self.codelists]
+        names += [c.file for c in self.crosswalks]
         return tuple(dict.fromkeys(names))
 
 
-def _field(table: dict[str, Any], name: str, where: str, source: str, kind: type = str) -> Any:
-    if name not in table:
-        raise ManifestError(f"{source}: {where} is missing the field {name!r}")
-    value = table[name]
-    if not isinstance(value, kind):
-        raise ManifestError(
-            f"{source}: {where} field {name!r} must be {kind.__name__}, got {value!r}"
+def _vintage(raw: dict[str, Any], sec: Section, area_names: tuple[str, str]) -> AreaVintage:
+    key = sec.text(raw, "key")
+    if not _VINTAGE_KEY.match(key):
+        raise sec.error("key", f"must be letters, digits, '-' or '_' (at most 16), got {key!r}")
+    sec.label = key
+    valid_from = sec.date(raw, "valid_from")
+    valid_to = sec.date(raw, "valid_to", required=False)
+    if valid_to is not None and valid_to < valid_from:
+        raise sec.error("valid_to", f"{valid_to} is before valid_from {valid_from}")
+    levels = check_levels(raw, sec)
+    root_code = sec.text(raw, "root_code", required=False) or None
+    return AreaVintage(
+        key=key,
+        name_vi=sec.text(raw, "name_vi"),
+        name_en=sec.text(raw, "name_en"),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        levels=levels,
+        root_code=root_code,
+        root_name_vi=(sec.text(raw, "root_name_vi", required=False) or area_names[0])
+        if root_code
+        else None,
+        root_name_en=(sec.text(raw, "root_name_en", required=False) or area_names[1])
+        if root_code
+        else None,
+        root_type=sec.text(raw, "root_type", required=False),
+        note=sec.text(raw, "note", required=False),
+    )
+
+
+def _layer(raw: dict[str, Any], sec: Section, vintages: dict[str, AreaVintage]) -> LayerSpec:
+    sec.label = sec.text(raw, "file")
+    layer = LayerSpec(
+        file=sec.text(raw, "file"),
+        vintage=sec.text(raw, "vintage"),
+        level=sec.text(raw, "level"),
+        code_field=sec.text(raw, "code_field"),
+        name_field=sec.text(raw, "name_field"),
+        type_field=sec.text(raw, "type_field", required=False),
+        parent_field=sec.text(raw, "parent_field", required=False),
+        licence=sec.text(raw, "licence"),
+        attribution=sec.text(raw, "attribution"),
+        upstream=sec.text(raw, "upstream"),
+        redistributable=sec.boolean(raw, "redistributable"),
+        sha256=sec.text(raw, "sha256", required=False).lower(),
+        where=sec.text(raw, "where", required=False),
+    )
+    if layer.vintage not in vintages:
+        raise sec.error(
+            "vintage",
+            f"unknown vintage {layer.vintage!r}; [[vintage]] keys are {', '.join(vintages)}",
         )
-    if kind is str and name in ("file", "vintage", "level", "code_field") and not value.strip():
-        raise ManifestError(f"{source}: {where} field {name!r} must not be empty")
-    return value
+    levels = vintages[layer.vintage].levels
+    if layer.level not in levels:
+        raise sec.error(
+            "level",
+            f"{layer.level!r} is not a level of vintage {layer.vintage} ({', '.join(levels)})",
+        )
+    if layer.sha256 and not _SHA256.match(layer.sha256):
+        raise sec.error("sha256", "must be 64 hexadecimal digits")
+    return layer
 
 
-def parse_manifest(data: dict[str, Any], source: str = MANIFEST_RESOURCE) -> Manifest:
-    """Build a :class:`Manifest` from parsed TOML.
+def _crosswalk(
+    raw: dict[str, Any], sec: Section, vintages: dict[str, AreaVintage]
+) -> CrosswalkSpec:
+    sec.label = sec.text(raw, "file")
+    spec = CrosswalkSpec(
+        file=sec.text(raw, "file"),
+        from_vintage=sec.text(raw, "from_vintage"),
+        to_vintage=sec.text(raw, "to_vintage"),
+        from_field=sec.text(raw, "from_field"),
+        to_field=sec.text(raw, "to_field"),
+        licence=sec.text(raw, "licence"),
+        attribution=sec.text(raw, "attribution"),
+        from_parent_field=sec.text(raw, "from_parent_field", required=False),
+        to_parent_field=sec.text(raw, "to_parent_field", required=False),
+        to_name_field=sec.text(raw, "to_name_field", required=False),
+        note_field=sec.text(raw, "note_field", required=False),
+    )
+    order = list(vintages)
+    for key in ("from_vintage", "to_vintage"):
+        if getattr(spec, key) not in vintages:
+            raise sec.error(
+                key,
+                f"unknown vintage {getattr(spec, key)!r}; [[vintage]] keys are {', '.join(order)}",
+            )
+    if order.index(spec.to_vintage) <= order.index(spec.from_vintage):
+        raise sec.error(
+            "to_vintage", f"{spec.to_vintage} must be later than from_vintage {spec.from_vintage}"
+        )
+    if bool(spec.from_parent_field) != bool(spec.to_parent_field):
+        missing = "to_parent_field" if spec.from_parent_field else "from_parent_field"
+        raise sec.error(missing, "from_parent_field and to_parent_field go together")
+    return spec
+
+
+def _tables(data: dict[str, Any], name: str, source: str) -> list[dict[str, Any]]:
+    raw = data.get(name, [])
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        raise ManifestError(f"{source}: [[{name}]] must be an array of tables")
+    return raw
+
+
+def parse_area(data: dict[str, Any], source: Path | str, geodata_dir: Path | None = None) -> Area:
+    """Build and check an :class:`Area` from a parsed TOML document.
 
     Parameters
     ----------
     data : dict
         The parsed TOML document.
-    source : str
-        Name of the file the data came from, used in error messages.
+    source : pathlib.Path or str
+        The manifest file (error messages name it; relative files resolve beside it).
+    geodata_dir : pathlib.Path, optional
+        Where relative files are looked up first (``DXMAP_GEODATA_DIR``).
 
     Returns
     -------
-    Manifest
-        The validated manifest.
+    Area
+        The checked area. A crosswalk whose CSV exists is checked for its columns here; a
+        missing file is reported when the store is initialised.
 
     Raises
     ------
     ManifestError
-        Naming ``source``, the entry and the missing or bad field.
+        Naming the file, the section and the key.
     """
-    raw_layers = data.get("layer")
-    if not isinstance(raw_layers, list) or not raw_layers:
-        raise ManifestError(f"{source}: no [[layer]] entries")
-    layers = []
-    seen: set[tuple[str, str]] = set()
-    for index, raw in enumerate(raw_layers, start=1):
-        where = f"[[layer]] #{index}"
-        if isinstance(raw, dict) and isinstance(raw.get("file"), str):
-            where += f" ({raw['file']})"
-        if not isinstance(raw, dict):
-            raise ManifestError(f"{source}: {where} is not a table")
-        layer = LayerSpec(
-            file=_field(raw, "file", where, source),
-            vintage=_field(raw, "vintage", where, source),
-            level=_field(raw, "level", where, source),
-            code_field=_field(raw, "code_field", where, source),
-            name_field=_field(raw, "name_field", where, source),
-            type_field=_field(raw, "type_field", where, source),
-            parent_field=_field(raw, "parent_field", where, source),
-            licence=_field(raw, "licence", where, source),
-            attribution=_field(raw, "attribution", where, source),
-            upstream=_field(raw, "upstream", where, source),
-            redistributable=_field(raw, "redistributable", where, source, bool),
-            sha256=str(raw.get("sha256", "")),
-        )
-        if layer.level not in _LEVELS:
-            raise ManifestError(
-                f"{source}: {where} field 'level' must be one of {', '.join(_LEVELS)}, "
-                f"got {layer.level!r}"
+    source = Path(source)
+    raw_area = data.get("area")
+    if not isinstance(raw_area, dict):
+        raise ManifestError(f"{source}: the [area] table is missing")
+    sec = Section(source, "[area]", ManifestError)
+    key = sec.text(raw_area, "key")
+    if not _AREA_KEY.match(key):
+        raise sec.error("key", f"must be lower-case letters, digits and '-', got {key!r}")
+    names = (sec.text(raw_area, "name_vi"), sec.text(raw_area, "name_en"))
+    demo = sec.text(raw_area, "demo", required=False) or "none"
+    if demo not in DEMOS:
+        raise sec.error("demo", f"must be one of {', '.join(DEMOS)}, got {demo!r}")
+    crs = sec.text(raw_area, "crs", required=False) or None
+
+    raw_vintages = _tables(data, "vintage", str(source))
+    if not raw_vintages:
+        raise ManifestError(f"{source}: no [[vintage]] entries")
+    vintages: dict[str, AreaVintage] = {}
+    for n, raw in enumerate(raw_vintages, start=1):
+        spec = _vintage(raw, Section(source, f"[[vintage]] #{n}", ManifestError), names)
+        if spec.key in vintages:
+            raise Section(source, f"[[vintage]] #{n}", ManifestError).error(
+                "key", f"vintage {spec.key!r} is declared twice"
             )
-        key = (layer.vintage, layer.level)
-        if key in seen:
-            raise ManifestError(f"{source}: {where} repeats vintage {key[0]!r} level {key[1]!r}")
-        seen.add(key)
+        vintages[spec.key] = spec
+    check_vintage_dates(list(vintages.values()), source, ManifestError)
+
+    layers: list[LayerSpec] = []
+    for n, raw in enumerate(_tables(data, "layer", str(source)), start=1):
+        sec = Section(source, f"[[layer]] #{n}", ManifestError)
+        layer = _layer(raw, sec, vintages)
+        if any((lay.vintage, lay.level) == (layer.vintage, layer.level) for lay in layers):
+            raise sec.error("level", f"vintage {layer.vintage} level {layer.level} has two layers")
         layers.append(layer)
+    _check_coverage(vintages, layers, source)
 
-    raw_lists = data.get("code_lists", {})
-    if not isinstance(raw_lists, dict):
-        raise ManifestError(f"{source}: [code_lists] must be a table of vintage = file")
-    code_lists = []
-    for vintage, name in raw_lists.items():
-        if not isinstance(name, str) or not name.strip():
-            raise ManifestError(f"{source}: [code_lists] field {vintage!r} must be a file name")
-        code_lists.append((str(vintage), name))
+    codelists = []
+    for n, raw in enumerate(_tables(data, "codelist", str(source)), start=1):
+        sec = Section(source, f"[[codelist]] #{n}", ManifestError)
+        spec = CodeListSpec(file=sec.text(raw, "file"), vintage=sec.text(raw, "vintage"))
+        if spec.vintage not in vintages:
+            raise sec.error("vintage", f"unknown vintage {spec.vintage!r}")
+        codelists.append(spec)
 
-    raw_cw = data.get("crosswalk")
-    if not isinstance(raw_cw, dict):
-        raise ManifestError(f"{source}: the [crosswalk] table is missing")
-    crosswalk = CrosswalkSpec(
-        file=_field(raw_cw, "file", "[crosswalk]", source),
-        licence=_field(raw_cw, "licence", "[crosswalk]", source),
-        attribution=_field(raw_cw, "attribution", "[crosswalk]", source),
+    crosswalks: list[CrosswalkSpec] = []
+    for n, raw in enumerate(_tables(data, "crosswalk", str(source)), start=1):
+        sec = Section(source, f"[[crosswalk]] #{n}", ManifestError)
+        spec = _crosswalk(raw, sec, vintages)
+        if any(
+            (c.from_vintage, c.to_vintage) == (spec.from_vintage, spec.to_vintage)
+            for c in crosswalks
+        ):
+            raise sec.error(
+                "to_vintage",
+                f"a crosswalk {spec.from_vintage} → {spec.to_vintage} is declared twice",
+            )
+        crosswalks.append(spec)
+
+    villages = None
+    if "villages" in data:
+        if not isinstance(data["villages"], dict):
+            raise ManifestError(f"{source}: [villages] must be a table")
+        villages = VillagesSpec(
+            Section(source, "[villages]", ManifestError).text(data["villages"], "file")
+        )
+    demo_options = data.get("demo", {})
+    if not isinstance(demo_options, dict):
+        raise ManifestError(f"{source}: [demo] must be a table")
+    catalogue = data.get("catalogue", {})
+    sec = Section(source, "[catalogue]", ManifestError)
+    if not isinstance(catalogue, dict):
+        raise ManifestError(f"{source}: [catalogue] must be a table")
+    for name in catalogue:
+        if name not in ("sources", "targets", "indicator_source"):
+            raise sec.error(name, "unknown key (expected sources, targets, indicator_source)")
+        sec.text(catalogue, name)
+
+    area = Area(
+        key=key,
+        name_vi=names[0],
+        name_en=names[1],
+        demo=demo,
+        crs=crs,
+        vintages=tuple(vintages.values()),
+        layers=tuple(layers),
+        codelists=tuple(codelists),
+        crosswalks=tuple(crosswalks),
+        villages=villages,
+        demo_options=MappingProxyType(dict(demo_options)),
+        catalogue=MappingProxyType({k: str(v) for k, v in catalogue.items()}),
+        source=source,
+        geodata_dir=Path(geodata_dir) if geodata_dir is not None else None,
     )
-    return Manifest(tuple(layers), tuple(code_lists), crosswalk, source)
+    for n, spec in enumerate(area.crosswalks, start=1):
+        _check_crosswalk_columns(area, spec, n)
+    return area
 
 
-def load_manifest() -> Manifest:
-    """Read ``geodata/data/boundaries.toml`` (a package resource) into a :class:`Manifest`.
+def _check_coverage(
+    vintages: dict[str, AreaVintage], layers: list[LayerSpec], source: Path
+) -> None:
+    """Every level of a vintage needs a layer, except a top level given by ``root_code``."""
+    for n, spec in enumerate(vintages.values(), start=1):
+        sec = Section(source, f"[[vintage]] #{n}", ManifestError)
+        sec.label = spec.key
+        have = {layer.level for layer in layers if layer.vintage == spec.key}
+        top = spec.levels[0]
+        if top in have and spec.root_code:
+            raise sec.error("root_code", f"level {top!r} has a [[layer]]; give one or the other")
+        if top not in have and not spec.root_code:
+            raise sec.error("root_code", f"is missing: the top level {top!r} has no [[layer]]")
+        if spec.root_code and len(spec.levels) < 2:
+            raise sec.error("levels", "a root_code needs a level below the root")
+        for level in spec.levels[1:]:
+            if level not in have:
+                raise sec.error("levels", f"level {level!r} has no [[layer]]")
+
+
+def _check_crosswalk_columns(area: Area, spec: CrosswalkSpec, n: int) -> None:
+    path = area.resolve(spec.file)
+    if not path.is_file():
+        return  # reported, with the folder searched, when the store is initialised
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = [column.strip() for column in next(csv.reader(handle), [])]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{area.source}: [[crosswalk]] #{n} ({spec.file}): {exc}") from exc
+    sec = Section(area.source, f"[[crosswalk]] #{n}", ManifestError)
+    sec.label = spec.file
+    for key in (
+        "from_field",
+        "to_field",
+        "from_parent_field",
+        "to_parent_field",
+        "to_name_field",
+        "note_field",
+    ):
+        column = getattr(spec, key)
+        if column and column not in header:
+            raise sec.error(key, f"column {column!r} is not in {path.name} ({', '.join(header)})")
+
+
+def _manifest_path(name_or_path: str) -> Path:
+    if name_or_path in SHIPPED_AREAS:
+        return Path(str(resources.files("geodata.areas") / "data" / f"{name_or_path}.toml"))
+    path = Path(name_or_path).expanduser()
+    if not path.suffix and not path.exists():
+        shipped = ", ".join(SHIPPED_AREAS)
+        raise ManifestError(
+            f"DXMAP_AREA: {name_or_path!r} is neither a shipped area ({shipped}) "
+            "nor a manifest file"
+        )
+    return path.resolve()
+
+
+def load_area(name_or_path: str, geodata_dir: Path | None = None) -> Area:
+    """Read and check an area manifest.
+
+    Parameters
+    ----------
+    name_or_path : str
+        A shipped area (``brvt``, ``hcm``, ``vn``) or the path of a TOML manifest.
+    geodata_dir : pathlib.Path, optional
+        ``DXMAP_GEODATA_DIR``: relative files resolve against it first.
 
     Returns
     -------
-    Manifest
-        Every layer, code list and the crosswalk.
+    Area
+        The checked area.
 
     Raises
     ------
     ManifestError
-        If the file is missing, is not valid TOML, or an entry lacks a field.
+        If the file is missing, is not valid TOML, or has a missing or bad key (the message
+        names the file, the section and the key).
     """
-    resource = resources.files("geodata.areas").joinpath(MANIFEST_RESOURCE)
-    source = f"geodata/areas/{MANIFEST_RESOURCE}"
+    path = _manifest_path(name_or_path)
     try:
-        text = resource.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ManifestError(f"{source}: manifest file not found") from exc
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ManifestError(f"{path}: area manifest not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: cannot be read: {exc}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ManifestError(f"{source}: not valid TOML: {exc}") from exc
-    return parse_manifest(data, source)
+        raise ManifestError(f"{path}: not valid TOML: {exc}") from None
+    return parse_area(data, path, geodata_dir)

@@ -26,38 +26,6 @@ class VintageSpec:
     note: str
 
 
-VINTAGES: tuple[VintageSpec, ...] = (
-    VintageSpec(
-        "2020",
-        "Địa giới 2020–2024 (8 huyện, 82 xã)",
-        "Boundaries 2020–2024 (8 districts, 82 communes)",
-        date(2020, 1, 1),
-        date(2024, 12, 31),
-        ("province", "district", "commune"),
-        "Province 77, 8 district-level units, 82 communes; Côn Đảo district has no communes.",
-    ),
-    VintageSpec(
-        "2025-01",
-        "Địa giới 01/2025–06/2025 (7 huyện, 77 xã)",
-        "Boundaries Jan–Jun 2025 (7 districts, 77 communes)",
-        date(2025, 1, 1),
-        date(2025, 6, 30),
-        ("province", "district", "commune"),
-        "NQ 1256/NQ-UBTVQH15: Long Điền + Đất Đỏ → Long Đất (753); 5 communes merged.",
-    ),
-    VintageSpec(
-        "2025-07",
-        "Địa giới từ 07/2025 (30 đơn vị, thuộc TP Hồ Chí Minh)",
-        "Boundaries from Jul 2025 (30 units, part of Ho Chi Minh City)",
-        date(2025, 7, 1),
-        None,
-        ("province", "commune"),
-        "NQ 1685/NQ-UBTVQH15: merged into TP Hồ Chí Minh (79); no district level. "
-        "dxmap keeps the former province (77) as the root of the area.",
-    ),
-)
-
-VINTAGE_KEYS = tuple(v.key for v in VINTAGES)
 _PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
 
 
@@ -93,7 +61,7 @@ def period_bounds(period: str) -> tuple[date, date]:
     return date(year, start_month, 1), date(year, end_month, end_day)
 
 
-def vintage_for_period(period: str, vintages: Sequence[VintageSpec] | None = None) -> str:
+def vintage_for_period(period: str, vintages: Sequence[VintageSpec]) -> str:
     """Return the key of the vintage in force on the last day of ``period``.
 
     A year that spans a boundary change (2025) belongs to the structure in force at its end,
@@ -103,15 +71,15 @@ def vintage_for_period(period: str, vintages: Sequence[VintageSpec] | None = Non
     ----------
     period : str
         A period key.
-    vintages : sequence of VintageSpec, optional
-        The area's vintages (:func:`stored_vintages`); the built-in default area's otherwise.
+    vintages : sequence of VintageSpec
+        The area's vintages (:func:`stored_vintages`, or an area manifest's).
 
     Raises
     ------
     ValueError
         If the period is malformed or no vintage covers it.
     """
-    specs = VINTAGES if vintages is None else tuple(vintages)
+    specs = tuple(vintages)
     _, end = period_bounds(period)
     for spec in specs:
         if spec.valid_from <= end and (spec.valid_to is None or end <= spec.valid_to):
@@ -151,9 +119,16 @@ def stored_vintages(session: Session) -> tuple[VintageSpec, ...]:
     )
 
 
-def vintage_spec(key: str) -> VintageSpec:
-    """Return the vintage with ``key``; raise ``KeyError`` naming the valid keys otherwise."""
-    for spec in VINTAGES:
+def vintage_spec(key: str, vintages: Sequence[VintageSpec]) -> VintageSpec:
+    """Return the vintage with ``key`` among ``vintages``.
+
+    Raises
+    ------
+    KeyError
+        Naming the valid keys.
+    """
+    for spec in vintages:
         if spec.key == key:
             return spec
-    raise KeyError(f"unknown vintage {key!r}; expected one of {', '.join(VINTAGE_KEYS)}")
+    known = ", ".join(v.key for v in vintages) or "none loaded (run `dxmap init`)"
+    raise KeyError(f"unknown vintage {key!r}; expected one of {known}")

@@ -1,138 +1,167 @@
-"""The crosswalk file and the links it gives between units of two vintages, stored once.
+"""Crosswalk files and the links they give between units of two vintages, stored once.
 
-The crosswalk (``crosswalk_77_2024_to_2025-07.csv``, named in the manifest) follows every 2024
-commune (and the commune-less district Côn Đảo) through the 2025-03 structure to 2025-07.
-:func:`crosswalk_links` turns it into links; :mod:`geodata.areas.crosswalk` walks the stored links.
+Each ``[[crosswalk]]`` of the area manifest names a CSV and the columns holding the codes of
+``from_vintage`` and ``to_vintage`` (one file may serve several crosswalks, as BR-VT's does).
+:func:`crosswalk_links` turns them into links: unit → unit, parent → parent when the crosswalk
+names parent columns, root → root, and, for two vintages that no crosswalk joins directly, the
+composition of the steps between them. :mod:`geodata.areas.crosswalk` walks the stored links.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from geodata.areas.crosswalk import stored_links
-from geodata.areas.manifest import load_manifest
+from geodata.areas.links import chain_links
+from geodata.areas.manifest import Area, CrosswalkSpec
 from geodata.boundaries.files import read_csv_table, require_file
 from geodata.store.models import CrosswalkLink, Unit
 
-CROSSWALK_COLUMNS = (
-    "code_2024",
-    "name_2024",
-    "district_code_2024",
-    "district_name_2024",
-    "code_2025_03",
-    "name_2025_03",
-    "district_code_2025_03",
-    "district_name_2025_03",
-    "step1_note",
-    "code_2025_07",
-    "name_2025_07",
-    "province_code_2025_07",
-    "nq1685_line",
-)
+Link = tuple[str, str, str, str, str]  # from_vintage, from_code, to_vintage, to_code, note
 
 
-def read_crosswalk(geodata_dir: Path) -> pd.DataFrame:
-    """Read the crosswalk 2024 → 2025-03 → 2025-07 named in the manifest.
+def read_crosswalk(area: Area, spec: CrosswalkSpec) -> pd.DataFrame:
+    """Read the CSV of one ``[[crosswalk]]`` with string codes.
 
     Parameters
     ----------
-    geodata_dir : pathlib.Path
-        Folder holding ``crosswalk_77_2024_to_2025-07.csv``.
+    area : Area
+        The area whose manifest names the crosswalk.
+    spec : CrosswalkSpec
+        The crosswalk.
 
     Returns
     -------
     pandas.DataFrame
-        83 rows for BR-VT (82 communes and the commune-less district Côn Đảo, 755), columns
-        ``code_2024, name_2024, district_code_2024, district_name_2024, code_2025_03,
-        name_2025_03, district_code_2025_03, district_name_2025_03, step1_note, code_2025_07,
-        name_2025_07, province_code_2025_07, nq1685_line``; all of string dtype, empty cells
-        as ``""``.
+        Every column of the file, of string dtype, empty cells as ``""``.
 
     Raises
     ------
     BoundaryLoadError
-        If the file is missing or lacks a column.
+        If the file is missing or lacks a column the manifest names.
     """
-    name = load_manifest().crosswalk.file
-    return read_csv_table(require_file(geodata_dir, name), CROSSWALK_COLUMNS)
+    return read_csv_table(require_file(area.resolve(spec.file), area.source), spec.columns())
 
 
-def crosswalk_links(crosswalk: pd.DataFrame) -> list[tuple[str, str, str, str, str]]:
-    """Turn the crosswalk table into links between units of two vintages.
+def crosswalk_links(
+    area: Area,
+    tables: Mapping[tuple[str, str], pd.DataFrame],
+    roots: Mapping[str, Sequence[str]],
+    names: Mapping[tuple[str, str], str] | None = None,
+) -> list[Link]:
+    """Turn the crosswalk tables into links between units of two vintages.
 
     Parameters
     ----------
-    crosswalk : pandas.DataFrame
-        As returned by :func:`read_crosswalk`.
+    area : Area
+        Its ``crosswalks`` and vintages (in time order).
+    tables : mapping
+        ``(from_vintage, to_vintage)`` → the table (:func:`read_crosswalk`).
+    roots : mapping
+        Vintage key → codes of its root units; vintages with one root each are linked root →
+        root.
+    names : mapping, optional
+        ``(vintage, code)`` → unit name, for the notes of parent links that change.
 
     Returns
     -------
     list of tuple
-        ``(from_vintage, from_code, to_vintage, to_code, note)``, without duplicates, in a
-        stable order: communes 2020 → 2025-01 (``code_2024`` → ``code_2025_03``), districts
-        2020 → 2025-01 (752 and 753 → 753, 755 → 755, others identity), 2025-01 → 2025-07
-        (``code_2025_03`` → ``code_2025_07``; district 755 → 26732), 2020 → 2025-07
-        (``code_2024`` → ``code_2025_07``, 755 → 26732) and the province 77 → 77 between all
-        vintages. Every weight is 1.0 (the 2025 changes are merges, never splits).
+        ``(from_vintage, from_code, to_vintage, to_code, note)`` without duplicates: for each
+        crosswalk its unit links, its parent links and the root link; then, for vintages no
+        crosswalk joins directly, the composition of the steps between them (in time order).
     """
+    names = names or {}
     links: dict[tuple[str, str, str, str], str] = {}
 
     def add(from_v: str, from_c: str, to_v: str, to_c: str, note: str) -> None:
         if from_c and to_c:
             links.setdefault((from_v, from_c, to_v, to_c), note)
 
-    for row in crosswalk.itertuples(index=False):
-        is_commune = len(row.code_2024) == 5
-        if is_commune:
-            add("2020", row.code_2024, "2025-01", row.code_2025_03, row.step1_note)
-    for row in crosswalk.itertuples(index=False):
-        from_d, to_d = row.district_code_2024, row.district_code_2025_03
-        note = ""
-        if (
-            from_d != to_d
-            or (
-                crosswalk["district_code_2025_03"].eq(to_d)
-                & crosswalk["district_code_2024"].ne(to_d)
-            ).any()
+    for spec in area.crosswalks:
+        table = tables[(spec.from_vintage, spec.to_vintage)]
+        fv, tv = spec.from_vintage, spec.to_vintage
+        notes = table[spec.note_field] if spec.note_field else pd.Series("", index=table.index)
+        for from_c, to_c, note in zip(
+            table[spec.from_field], table[spec.to_field], notes, strict=True
         ):
-            note = f"{row.district_name_2024} → {row.district_name_2025_03} (NQ 1256/NQ-UBTVQH15)"
-        add("2020", from_d, "2025-01", to_d, note)
-    for row in crosswalk.itertuples(index=False):
-        add("2025-01", row.code_2025_03, "2025-07", row.code_2025_07, row.nq1685_line)
-    for row in crosswalk.itertuples(index=False):
-        add("2020", row.code_2024, "2025-07", row.code_2025_07, row.nq1685_line)
-    for from_v, to_v in (("2020", "2025-01"), ("2025-01", "2025-07"), ("2020", "2025-07")):
-        add(from_v, "77", to_v, "77", "Province / former-province area")
+            add(fv, from_c, tv, to_c, note)
+        if spec.from_parent_field:
+            pairs = table[[spec.from_parent_field, spec.to_parent_field]].drop_duplicates()
+            pairs.columns = ["from", "to"]
+            pairs = pairs[(pairs["from"] != "") & (pairs["to"] != "")]
+            sources = pairs.groupby("to")["from"].nunique()
+            for from_c, to_c in pairs.itertuples(index=False):
+                note = ""
+                if from_c != to_c or sources.get(to_c, 0) > 1:
+                    note = f"{names.get((fv, from_c), from_c)} → {names.get((tv, to_c), to_c)}"
+                add(fv, from_c, tv, to_c, note)
+        _add_root_link(add, roots, fv, tv)
+    direct = {(spec.from_vintage, spec.to_vintage) for spec in area.crosswalks}
+    keys = [v.key for v in area.vintages]
+    for i, first in enumerate(keys):
+        composed: pd.DataFrame | None = None
+        for middle, last in zip(keys[i:], keys[i + 1 :], strict=False):
+            step = _frame(links, middle, last)
+            if step.empty:
+                break
+            composed = step if composed is None else chain_links(composed, step)
+            if (first, last) in direct or middle == first:
+                continue
+            for code, parent, _ in composed.itertuples(index=False):
+                add(first, code, last, parent, f"{first} → {middle} → {last}")
+            _add_root_link(add, roots, first, last)
     return [(*key, note) for key, note in links.items()]
 
 
-def crosswalk_findings(crosswalk: pd.DataFrame, links: list[tuple[str, ...]]) -> list[str]:
-    """Report units that map to several units of a later vintage, and repeated 2024 codes."""
-    findings = []
-    for from_v, to_v in (("2020", "2025-01"), ("2025-01", "2025-07"), ("2020", "2025-07")):
-        targets: dict[str, set[str]] = {}
-        for fv, fc, tv, tc, _ in links:
-            if fv == from_v and tv == to_v:
-                targets.setdefault(fc, set()).add(tc)
-        for code, tos in sorted(targets.items()):
-            if len(tos) > 1:
-                findings.append(
-                    f"crosswalk: {from_v} unit {code} maps to several {to_v} units "
-                    f"({', '.join(sorted(tos))}) with weight 1.0 each"
-                )
-    if crosswalk["code_2024"].duplicated().any():
-        dups = sorted(set(crosswalk.loc[crosswalk["code_2024"].duplicated(), "code_2024"]))
-        findings.append(f"crosswalk: code_2024 repeated: {', '.join(dups)}")
-    return findings
+def _frame(links: Mapping[tuple[str, str, str, str], str], fv: str, tv: str) -> pd.DataFrame:
+    rows = [(key[1], key[3], 1.0) for key in links if key[0] == fv and key[2] == tv]
+    return pd.DataFrame(rows, columns=["code", "parent_code", "weight"])
 
 
-def store_links(
-    session: Session, links: list[tuple[str, str, str, str, str]]
-) -> tuple[int, list[str]]:
+def _add_root_link(add, roots: Mapping[str, Sequence[str]], fv: str, tv: str) -> None:
+    if len(roots.get(fv, ())) == 1 and len(roots.get(tv, ())) == 1:
+        add(fv, roots[fv][0], tv, roots[tv][0], "Root of the area")
+
+
+def official_from_crosswalks(
+    area: Area, tables: Mapping[tuple[str, str], pd.DataFrame]
+) -> dict[str, pd.DataFrame]:
+    """Return, per vintage without a code list, the official units a crosswalk names.
+
+    A crosswalk with ``to_name_field`` lists every unit of its ``to_vintage`` (codes and names);
+    a vintage with a ``[[codelist]]`` uses that instead.
+    """
+    listed = {c.vintage for c in area.codelists}
+    out: dict[str, pd.DataFrame] = {}
+    for spec in area.crosswalks:
+        if not spec.to_name_field or spec.to_vintage in listed or spec.to_vintage in out:
+            continue
+        table = tables[(spec.from_vintage, spec.to_vintage)]
+        frame = table[[spec.to_field, spec.to_name_field]].drop_duplicates(spec.to_field)
+        out[spec.to_vintage] = frame.rename(
+            columns={spec.to_field: "code", spec.to_name_field: "name"}
+        )
+    return out
+
+
+def crosswalk_findings(links: Sequence[Link]) -> list[str]:
+    """Report units that map to several units of another vintage."""
+    targets: dict[tuple[str, str, str], set[str]] = {}
+    for fv, fc, tv, tc, _ in links:
+        targets.setdefault((fv, tv, fc), set()).add(tc)
+    return [
+        f"crosswalk: {fv} unit {code} maps to several {tv} units "
+        f"({', '.join(sorted(tos))}) with weight 1.0 each"
+        for (fv, tv, code), tos in sorted(targets.items())
+        if len(tos) > 1
+    ]
+
+
+def store_links(session: Session, links: Sequence[Link]) -> tuple[int, list[str]]:
     """Add the links not stored yet; return how many, and findings on stored links not wanted."""
     stored = stored_links(session).drop(columns="weight")
     existing = set(stored.itertuples(index=False, name=None))
@@ -160,7 +189,7 @@ def store_links(
     return added, findings
 
 
-def unit_reference_findings(session: Session, links: list[tuple[str, ...]]) -> list[str]:
+def unit_reference_findings(session: Session, links: Sequence[Link]) -> list[str]:
     """Report links whose source or target unit is not in the store."""
     known = set(session.execute(select(Unit.vintage_key, Unit.code)).all())
     findings = []

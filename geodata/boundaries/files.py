@@ -22,13 +22,13 @@ class BoundaryLoadError(RuntimeError):
     """A boundary file is missing or lacks a field the manifest names."""
 
 
-def require_file(geodata_dir: Path, name: str) -> Path:
-    """Return the path of a file the manifest names; raise :class:`BoundaryLoadError` if absent."""
-    path = Path(geodata_dir) / name
+def require_file(path: Path, manifest: Path | str) -> Path:
+    """Return ``path`` if it is a file; raise :class:`BoundaryLoadError` naming it otherwise."""
+    path = Path(path)
     if not path.is_file():
         raise BoundaryLoadError(
-            f"boundary file {name!r} not found in {Path(geodata_dir)} (named in "
-            "geodata/data/boundaries.toml; set DXMAP_GEODATA_DIR to the folder that holds it)"
+            f"file {path.name!r} not found in {path.parent} (named in {manifest}; set "
+            "DXMAP_GEODATA_DIR to the folder that holds it)"
         )
     return path
 
@@ -45,7 +45,7 @@ def read_csv_table(path: Path, columns: Iterable[str]) -> pd.DataFrame:
 
 
 def read_code_list(path: Path) -> pd.DataFrame:
-    """Read a GSO code list (``gso_units_77_*.csv``) with string codes.
+    """Read a GSO code list (a ``[[codelist]]`` file) with string codes.
 
     Parameters
     ----------

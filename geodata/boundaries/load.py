@@ -1,13 +1,13 @@
-"""Load the boundary files named in the manifest into the store, with checks and display geometry.
+"""Load the boundary files an area manifest names into the store, with checks and display geometry.
 
-:func:`load_boundaries` reads every layer of ``geodata/data/boundaries.toml`` from the configured
-geodata directory (the files are never copied into the repository), repairs invalid geometry,
-ensures EPSG:4326, checks the codes against the GSO code list of the vintage (or, for 2025-07,
-against the crosswalk), takes official names and types from that list, checks that every child
-lies in its parent, builds the simplified display geometry of each level once
-(:mod:`geodata.boundaries.simplify`), and stores units, layers and crosswalk links. Problems that
-do not stop
-the load are returned as findings (and kept in each layer's ``report``).
+:func:`load_boundaries` reads every ``[[layer]]`` of the area (from the configured geodata
+directory; the files are never copied into the repository), repairs invalid geometry, ensures
+EPSG:4326, checks the codes against the vintage's code list (or the units a crosswalk names),
+takes official names and types from that list, checks that every child lies in its parent,
+builds the simplified display geometry of each level once (:mod:`geodata.boundaries.simplify`),
+builds the root of a vintage whose top level has no layer, and stores units, layers and
+crosswalk links. Problems that do not stop the load are returned as findings (and kept in each
+layer's ``report``).
 
 Loading is idempotent: a layer whose file hash is already stored is skipped; a layer whose file
 changed is replaced, with a finding.
@@ -19,18 +19,17 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from geodata.areas.crosswalk import former_names
-from geodata.areas.manifest import LayerSpec, Manifest, load_manifest
-from geodata.areas.vintages import VINTAGE_KEYS, VINTAGES
+from geodata.areas.manifest import Area, AreaVintage
 from geodata.boundaries.crosswalk import (
-    CROSSWALK_COLUMNS,
     crosswalk_findings,
     crosswalk_links,
+    official_from_crosswalks,
     read_crosswalk,
     store_links,
     unit_reference_findings,
@@ -39,18 +38,21 @@ from geodata.boundaries.files import (
     BoundaryLoadError,
     file_sha256,
     read_code_list,
-    read_csv_table,
     require_file,
 )
-from geodata.boundaries.prepare import containment_findings, official_units, prepare, read_layer
-from geodata.boundaries.units import ROOTS, display_geometry, load_root, store_units, upsert_layer
+from geodata.boundaries.prepare import (
+    apply_official,
+    containment_findings,
+    official_units,
+    prepare,
+    read_layer,
+)
+from geodata.boundaries.units import display_geometry, load_root, store_units, upsert_layer
 from geodata.store.models import CrosswalkLink, Layer, Unit, Vintage
 
 __all__ = ["BoundaryLoadError", "LoadResult", "former_names", "load_boundaries", "read_crosswalk"]
 
 log = logging.getLogger(__name__)
-
-LEVEL_ORDER = ("province", "district", "commune")
 
 
 @dataclass
@@ -58,8 +60,8 @@ class LoadResult:
     """What :func:`load_boundaries` did.
 
     ``summary`` is one line for ``dxmap init``; ``findings`` lists every check that failed
-    without stopping the load (child outside its parent, code not in the GSO list, repaired
-    geometry, a file that changed since it was loaded).
+    without stopping the load (child outside its parent, code not in the official list,
+    repaired geometry, a file that changed since it was loaded).
     """
 
     summary: str
@@ -70,43 +72,40 @@ class LoadResult:
     seconds: float = 0.0
 
 
-def _ensure_vintages(session: Session) -> None:
-    present = set(session.scalars(select(Vintage.key)).all())
-    for spec in VINTAGES:
-        if spec.key in present:
-            continue
-        session.add(
-            Vintage(
-                key=spec.key,
-                name_vi=spec.name_vi,
-                name_en=spec.name_en,
-                valid_from=spec.valid_from,
-                valid_to=spec.valid_to,
-                levels=",".join(spec.levels),
-                note=spec.note,
-            )
-        )
+def _ensure_vintages(session: Session, area: Area) -> None:
+    present = {row.key: row for row in session.scalars(select(Vintage))}
+    for spec in area.vintages:
+        row = present.get(spec.key) or Vintage(key=spec.key)
+        row.name_vi, row.name_en = spec.name_vi, spec.name_en
+        row.valid_from, row.valid_to = spec.valid_from, spec.valid_to
+        row.levels, row.note = ",".join(spec.levels), spec.note
+        session.add(row)
     session.flush()
 
 
-def _level_rank(level: str) -> int:
-    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER)
+def _official_scope(official: pd.DataFrame | None, codes: list[str], parents: set[str]):
+    """Keep the official rows of this area (a national code list serves one province).
+
+    At the top level those in the file, below it those whose parent is loaded.
+    """
+    if official is None or "parent_code" not in official.columns:
+        return official
+    if not parents:
+        return official[official["code"].isin(codes)]
+    return official[official["parent_code"].isin(parents)]
 
 
-def load_boundaries(
-    session: Session, geodata_dir: Path, manifest: Manifest | None = None
-) -> LoadResult:
-    """Load every vintage, layer and crosswalk link named in the manifest (idempotent).
+def load_boundaries(session: Session, area: Area) -> LoadResult:
+    """Load every vintage, layer and crosswalk link the area manifest names (idempotent).
 
     Parameters
     ----------
     session : sqlalchemy.orm.Session
         A session inside a transaction (see :func:`geodata.store.engine.transaction`); the caller
         commits.
-    geodata_dir : pathlib.Path
-        Folder holding the files the manifest names (they are read there, never copied).
-    manifest : Manifest, optional
-        Defaults to :func:`geodata.areas.manifest.load_manifest`.
+    area : Area
+        The area (:func:`geodata.areas.manifest.load_area`); its files are read where
+        :meth:`Area.resolve` finds them, never copied.
 
     Returns
     -------
@@ -121,102 +120,146 @@ def load_boundaries(
         names the file and the field).
     """
     started = time.perf_counter()
-    manifest = manifest or load_manifest()
-    geodata_dir = Path(geodata_dir)
-    for layer_spec in manifest.layers:
-        if layer_spec.vintage not in VINTAGE_KEYS:
-            raise BoundaryLoadError(
-                f"{manifest.source}: layer {layer_spec.file} has unknown vintage "
-                f"{layer_spec.vintage!r}; expected one of {', '.join(VINTAGE_KEYS)}"
-            )
-    paths = {name: require_file(geodata_dir, name) for name in manifest.file_names()}
-
+    paths = {name: require_file(area.resolve(name), area.source) for name in area.file_names()}
     result = LoadResult(summary="")
-    _ensure_vintages(session)
-    code_lists = {v: read_code_list(paths[name]) for v, name in manifest.code_lists}
-    crosswalk = read_csv_table(paths[manifest.crosswalk.file], CROSSWALK_COLUMNS)
+    _ensure_vintages(session, area)
+    code_lists = {c.vintage: read_code_list(paths[c.file]) for c in area.codelists}
+    tables = {(c.from_vintage, c.to_vintage): read_crosswalk(area, c) for c in area.crosswalks}
+    from_crosswalks = official_from_crosswalks(area, tables)
     existing_layers = {
         (layer.vintage_key, layer.level): layer for layer in session.scalars(select(Layer)).all()
     }
     hashes: dict[str, str] = {}
+    for vintage in area.vintages:
+        _load_vintage(
+            session,
+            area,
+            vintage,
+            paths,
+            code_lists,
+            from_crosswalks,
+            existing_layers,
+            hashes,
+            result,
+        )
 
-    for vintage in VINTAGE_KEYS:
-        root = ROOTS.get(vintage)
-        specs = sorted(manifest.layers_for(vintage), key=lambda s: _level_rank(s.level))
-        province_code = root.code if root else None
-        if vintage in code_lists:
-            provinces = code_lists[vintage]
-            provinces = provinces[provinces["level"] == "province"]
-            if len(provinces) == 1:
-                province_code = str(provinces["code"].iloc[0])
-        reloaded_top: LayerSpec | None = None
-        for spec in specs:
-            label = f"{spec.file} ({vintage} {spec.level})"
-            path = paths[spec.file]
-            sha = hashes.setdefault(spec.file, file_sha256(path))
-            existing = existing_layers.get((vintage, spec.level))
-            if existing is not None and existing.file_sha256 == sha:
-                result.layers_skipped.append(label)
-                continue
-            findings: list[str] = []
-            if existing is not None:
-                findings.append(
-                    f"{label}: file changed since it was loaded "
-                    f"(sha256 {existing.file_sha256[:12]}… → {sha[:12]}…); units replaced"
-                )
-            if spec.sha256 and spec.sha256 != sha:
-                findings.append(
-                    f"{label}: sha256 {sha[:12]}… differs from the manifest's "
-                    f"{spec.sha256[:12]}… (a different edition of the file)"
-                )
-            frame = read_layer(path, spec)
-            official = official_units(vintage, spec.level, code_lists, crosswalk)
-            prepared = prepare(frame, spec, official, province_code)
-            findings += prepared.findings
-            if not (root and spec.level != "province" and not spec.parent_field):
-                # A derived root is the union of these very units: nothing to check.
-                findings += containment_findings(session, vintage, label, prepared)
-            display, notes = display_geometry(prepared, label)
-            findings += notes
-            layer = upsert_layer(
-                session,
-                existing,
-                vintage=vintage,
-                level=spec.level,
-                file_name=spec.file,
-                sha=sha,
-                licence=spec.licence,
-                attribution=spec.attribution,
-                upstream=spec.upstream,
-                redistributable=spec.redistributable,
+    roots = {
+        v.key: list(
+            session.scalars(
+                select(Unit.code).where(Unit.vintage_key == v.key, Unit.parent_code.is_(None))
             )
-            store_units(session, layer, vintage, spec.level, prepared, display)
-            layer.report = json.dumps(findings, ensure_ascii=False)
-            session.flush()
-            result.findings += findings
-            result.layers_loaded.append(label)
-            if root and not spec.parent_field and spec.level != "province":
-                reloaded_top = spec
-        if root is not None:
-            built = load_root(session, vintage, root, specs, existing_layers, hashes, reloaded_top)
-            if built is not None:
-                label, loaded = built
-                (result.layers_loaded if loaded else result.layers_skipped).append(label)
-
-    links = crosswalk_links(crosswalk)
-    result.findings += crosswalk_findings(crosswalk, links)
+        )
+        for v in area.vintages
+    }
+    names = (
+        {(v, c): n for v, c, n in session.execute(select(Unit.vintage_key, Unit.code, Unit.name))}
+        if area.crosswalks
+        else {}
+    )
+    links = crosswalk_links(area, tables, roots, names)
+    result.findings += crosswalk_findings(links)
     added, stale = store_links(session, links)
     result.links_added = added
     result.findings += stale
     session.flush()
     result.findings += unit_reference_findings(session, links)
     result.seconds = time.perf_counter() - started
-    result.summary = _summary(session, result)
+    result.summary = _summary(session, area, result)
     log.info("%s", result.summary)
     return result
 
 
-def _summary(session: Session, result: LoadResult) -> str:
+def _load_vintage(
+    session: Session,
+    area: Area,
+    vintage: AreaVintage,
+    paths,
+    code_lists,
+    from_crosswalks,
+    existing_layers,
+    hashes,
+    result: LoadResult,
+) -> None:
+    """Load the layers of one vintage, top level first, then its derived root if it has one."""
+    specs = area.layers_for(vintage.key)
+    root_code = vintage.root_code
+    reloaded: set[str] = set()
+    loaded_codes: dict[str, set[str]] = {}
+    for spec in specs:
+        label = f"{spec.file} ({vintage.key} {spec.level})"
+        path = paths[spec.file]
+        sha = hashes.setdefault(spec.file, file_sha256(path))
+        depth = vintage.levels.index(spec.level)
+        existing = existing_layers.get((vintage.key, spec.level))
+        if existing is not None and existing.file_sha256 == sha:
+            result.layers_skipped.append(label)
+            loaded_codes[spec.level] = set(
+                session.scalars(select(Unit.code).where(Unit.layer_id == existing.id))
+            )
+            if depth == 0 and root_code is None and len(loaded_codes[spec.level]) == 1:
+                root_code = next(iter(loaded_codes[spec.level]))
+            continue
+        findings: list[str] = []
+        if existing is not None:
+            findings.append(
+                f"{label}: file changed since it was loaded "
+                f"(sha256 {existing.file_sha256[:12]}… → {sha[:12]}…); units replaced"
+            )
+        if spec.sha256 and spec.sha256 != sha:
+            findings.append(
+                f"{label}: sha256 {sha[:12]}… differs from the manifest's "
+                f"{spec.sha256[:12]}… (a different edition of the file)"
+            )
+        frame = read_layer(path, spec)
+        bottom = depth == len(vintage.levels) - 1
+        official = official_units(vintage.key, spec.level, code_lists, from_crosswalks, bottom)
+        above = loaded_codes.get(vintage.levels[depth - 1], set()) if depth else set()
+        parent = root_code if depth == 1 else None
+        prepared = prepare(frame, spec, None, parent)
+        official = _official_scope(official, prepared.codes, above)
+        if official is not None:
+            apply_official(prepared, official, spec)
+        findings += prepared.findings
+        if not (vintage.root_code and depth == 1):
+            # A derived root is the union of these very units: nothing to check.
+            findings += containment_findings(session, vintage.key, label, prepared)
+        display, notes = display_geometry(prepared, label)
+        findings += notes
+        layer = upsert_layer(
+            session,
+            existing,
+            vintage=vintage.key,
+            level=spec.level,
+            file_name=spec.file,
+            sha=sha,
+            licence=spec.licence,
+            attribution=spec.attribution,
+            upstream=spec.upstream,
+            redistributable=spec.redistributable,
+        )
+        store_units(session, layer, vintage.key, spec.level, prepared, display)
+        layer.report = json.dumps(findings, ensure_ascii=False)
+        session.flush()
+        result.findings += findings
+        result.layers_loaded.append(label)
+        reloaded.add(spec.level)
+        loaded_codes[spec.level] = set(prepared.codes)
+        if depth == 0 and root_code is None and len(prepared.codes) == 1:
+            root_code = prepared.codes[0]
+    if vintage.root_code is not None:
+        child = specs[0]
+        label, built = load_root(
+            session,
+            vintage,
+            child,
+            existing_layers.get((vintage.key, vintage.levels[0])),
+            hashes[child.file],
+            child.level in reloaded,
+        )
+        (result.layers_loaded if built else result.layers_skipped).append(label)
+
+
+def _summary(session: Session, area: Area, result: LoadResult) -> str:
     counts = session.execute(
         select(Unit.vintage_key, Unit.level, func.count()).group_by(Unit.vintage_key, Unit.level)
     ).all()
@@ -224,12 +267,10 @@ def _summary(session: Session, result: LoadResult) -> str:
     for vintage, level, count in counts:
         by_vintage.setdefault(vintage, {})[level] = count
     parts = []
-    for vintage in VINTAGE_KEYS:
-        levels = by_vintage.get(vintage, {})
-        text = ", ".join(
-            f"{levels[lv]} {lv}" for lv in sorted(levels, key=_level_rank) if levels[lv]
-        )
-        parts.append(f"{vintage}: {text or 'none'}")
+    for vintage in area.vintages:
+        levels = by_vintage.get(vintage.key, {})
+        text = ", ".join(f"{levels[lv]} {lv}" for lv in vintage.levels if levels.get(lv))
+        parts.append(f"{vintage.key}: {text or 'none'}")
     links = session.scalar(select(func.count()).select_from(CrosswalkLink))
     return (
         f"boundaries: {'; '.join(parts)}; {links} crosswalk links "

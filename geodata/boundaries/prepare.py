@@ -1,8 +1,8 @@
 """Preparing one boundary layer: read it, repair its geometry, check its codes and parents.
 
 Problems that do not stop the load are returned as findings: invalid geometry repaired, codes not
-in the official code list (the GSO list of the vintage, or the crosswalk for 2025-07), names that
-differ from the official ones (the official name is used), children outside their parent.
+in the official code list (the vintage's ``[[codelist]]``, or the units a crosswalk names), names
+that differ from the official ones (the official name is used), children outside their parent.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -38,11 +39,21 @@ class Prepared:
 
 
 def read_layer(path: Path, spec: LayerSpec) -> gpd.GeoDataFrame:
-    """Read a boundary file, checking that it has the fields the manifest names."""
+    """Read a boundary file, checking that it has the fields the manifest names.
+
+    The layer's ``where`` (OGR SQL) is applied while reading, so only matching features are
+    parsed into memory.
+    """
     try:
-        frame = gpd.read_file(path, engine="pyogrio")
+        frame = gpd.read_file(path, engine="pyogrio", where=spec.where or None)
     except Exception as exc:  # pyogrio raises several types; name the file either way
-        raise BoundaryLoadError(f"{spec.file}: cannot be read as a vector layer: {exc}") from exc
+        what = f" with where = {spec.where!r}" if spec.where else ""
+        raise BoundaryLoadError(
+            f"{spec.file}: cannot be read as a vector layer{what}: {exc}"
+        ) from exc
+    if frame.empty:
+        what = f" match where = {spec.where!r}" if spec.where else " in the file"
+        raise BoundaryLoadError(f"{spec.file}: no features{what}")
     for attr in ("code_field", "name_field", "type_field", "parent_field"):
         column = getattr(spec, attr)
         if column and column not in frame.columns:
@@ -59,7 +70,11 @@ def prepare(
     official: pd.DataFrame | None,
     root_code: str | None,
 ) -> Prepared:
-    """Repair geometry, ensure EPSG:4326, check codes and take official names."""
+    """Repair geometry, ensure EPSG:4326, check codes and take official names.
+
+    ``root_code`` is the parent of units whose parent cell is empty (or with no
+    ``parent_field``): the vintage's root for the level right below it, ``None`` at the top.
+    """
     findings: list[str] = []
     label = f"{spec.file} ({spec.vintage} {spec.level})"
     if frame.crs is None:
@@ -91,9 +106,11 @@ def prepare(
     names = [str(v) for v in frame[spec.name_field]] if spec.name_field else list(codes)
     types = [str(v) for v in frame[spec.type_field]] if spec.type_field else [""] * len(codes)
     if spec.parent_field:
-        parents: list[str | None] = [normal_code(v, "") or None for v in frame[spec.parent_field]]
+        parents: list[str | None] = [
+            normal_code(v, "") or root_code for v in frame[spec.parent_field]
+        ]
     else:
-        parents = [None if spec.level == "province" else root_code] * len(codes)
+        parents = [root_code] * len(codes)
 
     # Unique codes: duplicates are merged into one unit (a multipart feature split in two).
     order: dict[str, int] = {}
@@ -120,14 +137,15 @@ def prepare(
     )
 
     if official is not None:
-        _apply_official(prepared, official, spec, label)
+        apply_official(prepared, official, spec, label)
     return prepared
 
 
-def _apply_official(
-    prepared: Prepared, official: pd.DataFrame, spec: LayerSpec, label: str
+def apply_official(
+    prepared: Prepared, official: pd.DataFrame, spec: LayerSpec, label: str | None = None
 ) -> None:
     """Check codes against the official list and take its names, types and parents."""
+    label = label or f"{spec.file} ({spec.vintage} {spec.level})"
     rows = {row.code: row for row in official.itertuples(index=False)}
     listed = set(rows)
     present = set(prepared.codes)
@@ -150,7 +168,7 @@ def _apply_official(
         if getattr(row, "type", ""):
             prepared.types[i] = row.type
         official_parent = getattr(row, "parent_code", "") or None
-        if official_parent and spec.level != "province":
+        if official_parent and prepared.parents[i] is not None:
             if prepared.parents[i] and prepared.parents[i] != official_parent:
                 prepared.findings.append(
                     f"{label}: {code} has parent {prepared.parents[i]} in the file and "
@@ -160,15 +178,22 @@ def _apply_official(
 
 
 def official_units(
-    vintage: str, level: str, code_lists: dict[str, pd.DataFrame], crosswalk: pd.DataFrame
+    vintage: str,
+    level: str,
+    code_lists: dict[str, pd.DataFrame],
+    from_crosswalks: dict[str, pd.DataFrame],
+    bottom: bool,
 ) -> pd.DataFrame | None:
-    """Return the official units of a vintage and level (GSO list, or crosswalk for 2025-07)."""
+    """Return the official units of a vintage and level.
+
+    The vintage's code list when it has one; else, for its bottom level, the units a crosswalk
+    names (``to_name_field``); else ``None`` (nothing to check against).
+    """
     if vintage in code_lists:
         table = code_lists[vintage]
         return table[table["level"] == level]
-    if vintage == "2025-07" and level == "commune":
-        table = crosswalk[["code_2025_07", "name_2025_07"]].drop_duplicates("code_2025_07")
-        return table.rename(columns={"code_2025_07": "code", "name_2025_07": "name"})
+    if bottom and vintage in from_crosswalks:
+        return from_crosswalks[vintage]
     return None
 
 
@@ -189,17 +214,32 @@ def containment_findings(
         )
     ).all()
     parents = {code: from_wkb(wkb) for code, wkb in rows}
+    for polygon in parents.values():
+        if polygon is not None:
+            shapely.prepare(polygon)
+    checked: list[tuple[str, str]] = []
+    holders, points = [], []
     for code, parent, geometry in zip(
         prepared.codes, prepared.parents, prepared.geometries, strict=True
     ):
         if not parent or geometry is None:
             continue
-        polygon = parents.get(parent)
         if parent not in parents:
             findings.append(f"{label}: parent {parent} of {code} is not loaded")
             continue
-        if polygon is None:
+        if parents[parent] is None:
             continue
-        if not polygon.covers(geometry.representative_point()):
-            findings.append(f"{label}: {code} lies outside its parent {parent}")
+        checked.append((code, parent))
+        holders.append(parents[parent])
+        points.append(geometry)
+    if checked:
+        inside = shapely.covers(
+            np.asarray(holders, dtype=object),
+            shapely.point_on_surface(np.asarray(points, dtype=object)),
+        )
+        findings += [
+            f"{label}: {code} lies outside its parent {parent}"
+            for (code, parent), ok in zip(checked, inside, strict=True)
+            if not ok
+        ]
     return findings

@@ -1,14 +1,12 @@
 """Storing boundary layers: units with full and display geometry, layer records, derived roots.
 
-A vintage whose files have no province polygon (2025-07) gets a root built as the union of its
-top-level units (:data:`ROOTS`).
+A vintage whose top level has no layer (``root_code`` in the manifest: a former province inside a
+new one, or the country) gets a root built as the union of the units one level below it.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import shapely
@@ -16,7 +14,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from geodata.areas.manifest import LayerSpec
+from geodata.areas.manifest import AreaVintage, LayerSpec
 from geodata.areas.text import search_key
 from geodata.boundaries.prepare import Prepared
 from geodata.boundaries.simplify import display_geometries, polygonal_part
@@ -24,27 +22,6 @@ from geodata.store.geometry import from_wkb, to_wkb
 from geodata.store.models import Layer, Unit
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RootSpec:
-    """A root unit dxmap builds for a vintage whose files have no province polygon."""
-
-    code: str
-    name: str
-    type: str
-    note: str
-
-
-ROOTS: dict[str, RootSpec] = {
-    "2025-07": RootSpec(
-        code="77",
-        name="Khu vực Bà Rịa - Vũng Tàu cũ (thuộc TP Hồ Chí Minh)",
-        type="Khu vực",
-        note="Derived: union of the 30 units of the former province 77 (NQ 1685/NQ-UBTVQH15)",
-    )
-}
-"""Roots built as the union of a vintage's top-level units (2025-07 has no province file)."""
 
 
 def store_units(
@@ -86,23 +63,40 @@ def store_units(
         )
 
 
+CHUNK_UNITS = 400
+"""A layer with more units is simplified per parent (coverage cleaning grows faster than
+linearly: the 3,321 communes of the country take about half as long in 34 provinces)."""
+
+
 def display_geometry(prepared: Prepared, label: str) -> tuple[list[BaseGeometry | None], list[str]]:
-    """Build the simplified display geometry of a layer's units once, with its findings."""
+    """Build the simplified display geometry of a layer's units once, with its findings.
+
+    Up to :data:`CHUNK_UNITS` units are simplified as one coverage; a larger layer is simplified
+    per parent, so shared borders stay identical inside each parent (the map shows one parent's
+    units at a time) and only borders between parents are simplified twice.
+    """
     indices = [i for i, g in enumerate(prepared.geometries) if g is not None]
-    result = display_geometries(
-        [prepared.geometries[i] for i in indices],
-        labels=[prepared.codes[i] for i in indices],
-    )
+    groups: dict[str | None, list[int]] = {}
+    if len(indices) > CHUNK_UNITS:
+        for i in indices:
+            groups.setdefault(prepared.parents[i], []).append(i)
+    else:
+        groups[None] = indices
     display: list[BaseGeometry | None] = [None] * len(prepared.geometries)
-    for i, geometry in zip(indices, result.geometries, strict=True):
-        display[i] = geometry
-    log.info(
-        "%s: display geometry %d → %d vertices",
-        label,
-        result.vertices_before,
-        result.vertices_after,
-    )
-    return display, [f"{label}: {note}" for note in result.notes]
+    notes: list[str] = []
+    before = after = 0
+    for members in groups.values():
+        result = display_geometries(
+            [prepared.geometries[i] for i in members],
+            labels=[prepared.codes[i] for i in members],
+        )
+        for i, geometry in zip(members, result.geometries, strict=True):
+            display[i] = geometry
+        before += result.vertices_before
+        after += result.vertices_after
+        notes += result.notes
+    log.info("%s: display geometry %d → %d vertices", label, before, after)
+    return display, [f"{label}: {note}" for note in notes]
 
 
 def upsert_layer(
@@ -140,47 +134,70 @@ def upsert_layer(
 
 def load_root(
     session: Session,
-    vintage: str,
-    root: RootSpec,
-    specs: Iterable[LayerSpec],
-    existing_layers: dict[tuple[str, str], Layer],
-    hashes: dict[str, str],
-    reloaded_top: LayerSpec | None,
-) -> tuple[str, bool] | None:
-    """Build (or keep) the root unit of a vintage as the union of its top-level units.
+    vintage: AreaVintage,
+    child: LayerSpec,
+    existing: Layer | None,
+    sha: str,
+    rebuild: bool,
+) -> tuple[str, bool]:
+    """Build (or keep) the root unit of a vintage as the union of the units right below it.
 
-    Returns the layer's label and whether it was (re)built, or ``None`` without a top level.
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        A session inside the load's transaction.
+    vintage : AreaVintage
+        A vintage with ``root_code``; its top level has no layer.
+    child : LayerSpec
+        The layer of the level right below the root (its licence and upstream are the root's).
+    existing : Layer or None
+        The root's stored layer record, if any.
+    sha : str
+        The hash of ``child``'s file.
+    rebuild : bool
+        Whether ``child`` was (re)loaded in this run.
+
+    Returns
+    -------
+    tuple
+        The root layer's label and whether it was (re)built.
     """
-    top = next((s for s in specs if not s.parent_field and s.level != "province"), None)
-    if top is None:
-        return None
-    sha = hashes[top.file]
-    existing = existing_layers.get((vintage, "province"))
-    label = f"{top.file} ({vintage} province, derived)"
-    if existing is not None and existing.file_sha256 == sha and reloaded_top is None:
+    top = vintage.levels[0]
+    label = f"{child.file} ({vintage.key} {top}, derived)"
+    if existing is not None and existing.file_sha256 == sha and not rebuild:
         return label, False
     rows = session.execute(
         select(Unit.geometry, Unit.display_geometry).where(
-            Unit.vintage_key == vintage, Unit.level == top.level, Unit.parent_code == root.code
+            Unit.vintage_key == vintage.key,
+            Unit.level == child.level,
+            Unit.parent_code == vintage.root_code,
         )
     ).all()
     full = [from_wkb(r[0]) for r in rows if r[0] is not None]
     shown = [from_wkb(r[1]) for r in rows if r[1] is not None]
     geometry = polygonal_part(shapely.make_valid(shapely.union_all(full))) if full else None
     display = polygonal_part(shapely.make_valid(shapely.union_all(shown))) if shown else None
+    note = vintage.note or f"Derived: union of the {len(full)} units of {vintage.root_code}"
     layer = upsert_layer(
         session,
         existing,
-        vintage=vintage,
-        level="province",
-        file_name=top.file,
+        vintage=vintage.key,
+        level=top,
+        file_name=child.file,
         sha=sha,
-        licence=top.licence,
-        attribution=top.attribution,
-        upstream=f"{root.note}; {top.upstream}",
-        redistributable=top.redistributable,
+        licence=child.licence,
+        attribution=child.attribution,
+        upstream=f"Derived (union of {child.level} units): {note}; {child.upstream}",
+        redistributable=child.redistributable,
     )
-    prepared = Prepared([root.code], [root.name], [root.type], [None], [geometry], [])
-    store_units(session, layer, vintage, "province", prepared, [display])
+    prepared = Prepared(
+        [str(vintage.root_code)],
+        [str(vintage.root_name_vi)],
+        [vintage.root_type],
+        [None],
+        [geometry],
+        [],
+    )
+    store_units(session, layer, vintage.key, top, prepared, [display])
     session.flush()
     return label, True

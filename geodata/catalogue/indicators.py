@@ -10,6 +10,7 @@ import csv
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -58,8 +59,21 @@ class CatalogueError(ValueError):
 
 def _rows(name: str, folder: Path | None = None) -> list[tuple[int, dict[str, str]]]:
     path = (folder / name) if folder else resources.files("geodata.catalogue") / "data" / name
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [(n, row) for n, row in enumerate(csv.DictReader(handle), start=2)]
+    return _read(path)
+
+
+def _read(path: Any) -> list[tuple[int, dict[str, str]]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return [(n, row) for n, row in enumerate(csv.DictReader(handle), start=2)]
+    except FileNotFoundError:
+        raise CatalogueError(f"{path}: catalogue file not found") from None
+
+
+def _merged(base: list[tuple[int, dict[str, str]]], extra: list[tuple[int, dict[str, str]]]):
+    """Add the area's sources to the generic ones (replacing those with the same key)."""
+    keys = {row["key"] for _, row in extra}
+    return [(n, row) for n, row in base if row["key"] not in keys] + extra
 
 
 def _check(condition: bool, file: str, row: int, column: str, message: str) -> None:
@@ -67,7 +81,14 @@ def _check(condition: bool, file: str, row: int, column: str, message: str) -> N
         raise CatalogueError(f"{file}, row {row}, column {column}: {message}")
 
 
-def load_catalogue(session: Session, folder: Path | None = None) -> str:
+def load_catalogue(
+    session: Session,
+    folder: Path | None = None,
+    *,
+    sources: Path | None = None,
+    targets: Path | None = None,
+    indicator_source: str | None = None,
+) -> str:
     """Insert or update sources, indicators and targets from the CSV files in ``folder``.
 
     Parameters
@@ -76,7 +97,14 @@ def load_catalogue(session: Session, folder: Path | None = None) -> str:
         An open session inside a transaction.
     folder : pathlib.Path, optional
         Where ``sources.csv``, ``indicators.csv`` and ``targets.csv`` live; default: the
-        package's ``geodata/data``.
+        package's generic ``geodata/catalogue/data``.
+    sources : pathlib.Path, optional
+        The area's own sources (the ``[catalogue]`` table's ``sources``), added to the generic.
+    targets : pathlib.Path, optional
+        The area's targets (``[catalogue]`` ``targets``), instead of the generic examples.
+    indicator_source : str, optional
+        The source of every indicator whose ``source_key`` is empty (``[catalogue]``
+        ``indicator_source``).
 
     Returns
     -------
@@ -88,9 +116,14 @@ def load_catalogue(session: Session, folder: Path | None = None) -> str:
     CatalogueError
         Naming file, row and column of the first bad value; nothing is written then.
     """
-    sources = _rows("sources.csv", folder)
+    base_sources = _rows("sources.csv", folder)
+    sources_rows = _merged(base_sources, _read(sources)) if sources else base_sources
     indicators = _rows("indicators.csv", folder)
-    targets = _rows("targets.csv", folder)
+    if indicator_source:
+        for _, row in indicators:
+            row["source_key"] = row["source_key"] or indicator_source
+    target_rows = _read(targets) if targets else _rows("targets.csv", folder)
+    sources, targets_ = sources_rows, target_rows
     source_keys = {row["key"] for _, row in sources}
     for n, row in sources:
         _check(
@@ -131,7 +164,7 @@ def load_catalogue(session: Session, folder: Path | None = None) -> str:
             f"unknown source {row['source_key']!r}",
         )
     indicator_keys = {row["key"] for _, row in indicators}
-    for n, row in targets:
+    for n, row in targets_:
         _check(
             row["indicator_key"] in indicator_keys,
             "targets.csv",
@@ -169,7 +202,7 @@ def load_catalogue(session: Session, folder: Path | None = None) -> str:
     existing = {
         (t.indicator_key, t.period, t.scope_code): t for t in session.scalars(select(Target))
     }
-    for _, row in targets:
+    for _, row in targets_:
         key = (row["indicator_key"], row["period"], row["scope_code"] or "*")
         tgt = existing.get(key) or Target(indicator_key=key[0], period=key[1], scope_code=key[2])
         tgt.comparator, tgt.threshold = row["comparator"], float(row["threshold"])
@@ -177,7 +210,7 @@ def load_catalogue(session: Session, folder: Path | None = None) -> str:
         tgt.note = row["note"]
         session.add(tgt)
     return (
-        f"catalogue: {len(sources)} sources, {len(indicators)} indicators, {len(targets)} targets"
+        f"catalogue: {len(sources)} sources, {len(indicators)} indicators, {len(targets_)} targets"
     )
 
 

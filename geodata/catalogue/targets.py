@@ -22,7 +22,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.areas.vintages import vintage_for_period
+from geodata.areas.vintages import VintageSpec, stored_vintages, vintage_for_period
 from geodata.store.models import COMPARATORS, Target
 
 ANY_SCOPE = "*"
@@ -214,22 +214,24 @@ def apply_rules(frame: pd.DataFrame, resolved: Mapping[str, TargetRule | None]) 
     return out
 
 
-def scope_vintage(period: str) -> str | None:
+def scope_vintage(period: str, vintages: Sequence[VintageSpec]) -> str | None:
     """Return the vintage whose unit codes the scopes of ``period``'s targets name.
 
     Parameters
     ----------
     period : str
         Period key, e.g. ``2024``.
+    vintages : sequence of VintageSpec
+        The stored vintages (:func:`geodata.areas.vintages.stored_vintages`).
 
     Returns
     -------
     str or None
         The vintage in force at the end of the period (``2024`` → ``2020``, ``2025`` →
-        ``2025-07``), or ``None`` for a period no vintage covers.
+        ``2025-07`` for BR-VT), or ``None`` for a period no vintage covers.
     """
     try:
-        return vintage_for_period(period)
+        return vintage_for_period(period, vintages)
     except ValueError:
         return None
 
@@ -253,7 +255,7 @@ def load_targets(session: Session, indicator_key: str, period: str) -> list[Targ
         ``period``.
     """
     stmt = select(Target).where(Target.indicator_key == indicator_key, Target.period == period)
-    vintage = scope_vintage(period)
+    vintage = scope_vintage(period, stored_vintages(session))
     return [
         TargetRule(
             indicator_key=t.indicator_key,

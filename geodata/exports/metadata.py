@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from geodata.areas.stored import stored_area
 from geodata.catalogue.indicators import (
     INDICATOR_LABEL_FIELDS,
     INDICATOR_TEXT_FIELDS,
@@ -24,6 +25,15 @@ SYNTHETIC_WARNING = (
 EXAMPLE_TARGETS_NOTE = "Targets marked as examples are not official thresholds."
 #: An indicator's fields in the metadata: its labels, then its definitions (then ``source``).
 INDICATOR_FIELDS = tuple(dict.fromkeys((*INDICATOR_LABEL_FIELDS, *INDICATOR_TEXT_FIELDS)))
+
+
+def _area(session: Session) -> dict[str, str] | None:
+    area = stored_area(session)
+    return (
+        None
+        if area is None
+        else {"key": area.key, "name_vi": area.name_vi, "name_en": area.name_en}
+    )
 
 
 def export_metadata(
@@ -45,7 +55,8 @@ def export_metadata(
     Returns
     -------
     dict
-        JSON-ready: ``generated_at``, ``view``, ``rows``, ``synthetic``, ``warning``,
+        JSON-ready: ``generated_at``, ``area`` (key and names), ``view``, ``rows``,
+        ``synthetic``, ``warning``,
         ``indicators``, ``sources``, ``layers``, ``attribution``, ``licence``, ``targets_note``.
     """
     now = now or datetime.now(UTC)
@@ -125,6 +136,7 @@ def export_metadata(
         .isoformat()
         .replace("+00:00", "Z"),
         "generator": "dxmap",
+        "area": _area(session),
         "view": view.as_dict(),
         "rows": len(frame),
         "synthetic": synthetic,

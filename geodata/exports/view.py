@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.areas.vintages import VINTAGE_KEYS, period_bounds, vintage_spec
+from geodata.areas.vintages import period_bounds, stored_vintages
 from geodata.catalogue.indicators import catalogue_indicators
 from geodata.store.models import LEVELS, Unit
 
@@ -116,13 +116,14 @@ def resolve_view(
     ExportError
         Naming the first bad parameter.
     """
-    if vintage not in VINTAGE_KEYS:
+    vintages = {spec.key: spec for spec in stored_vintages(session)}
+    if vintage not in vintages:
         raise ExportError(
-            "vintage", f"unknown vintage {vintage!r}; expected one of {', '.join(VINTAGE_KEYS)}"
+            "vintage", f"unknown vintage {vintage!r}; expected one of {', '.join(vintages)}"
         )
     if level not in LEVELS:
         raise ExportError("level", f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
-    available = (*vintage_spec(vintage).levels, "village")
+    available = (*vintages[vintage].levels, "village")
     if level not in available:
         raise ExportError(
             "level",

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.areas.vintages import vintage_for_period
+from geodata.areas.vintages import VintageSpec, stored_vintages, vintage_for_period
 from geodata.imports.numbers import check_numbers, parse_number
 from geodata.imports.read import ImportProblem, RowProblems, cell_text, raw_number
 from geodata.store.models import Indicator, Source, Unit, Village
 
-LEVEL_DEPTH = {"province": 0, "district": 1, "commune": 2, "village": 3}
+LEVEL_DEPTH = {"country": 0, "province": 1, "district": 2, "commune": 3, "village": 4}
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class Catalogue:
     sources: dict[str, str]  # key -> provenance
     units: dict[str, dict[str, str]]  # vintage -> code -> level
     villages: set[str]
+    vintages: tuple[VintageSpec, ...] = ()  # the stored vintages, oldest first
 
 
 def load_catalogue(session: Session, vintages: Iterable[str], codes: set[str]) -> Catalogue:
@@ -79,7 +80,7 @@ def load_catalogue(session: Session, vintages: Iterable[str], codes: set[str]) -
     for start in range(0, len(code_list), 500):
         chunk = code_list[start : start + 500]
         villages.update(session.scalars(select(Village.code).where(Village.code.in_(chunk))))
-    return Catalogue(indicators, sources, units, villages)
+    return Catalogue(indicators, sources, units, villages, stored_vintages(session))
 
 
 def cell(cells: list[object], positions: Mapping[str, int], column: str) -> object:
@@ -132,7 +133,7 @@ def check_row(
     vintage: str | None = None
     if period:
         try:
-            vintage = vintage_for_period(period)
+            vintage = vintage_for_period(period, catalogue.vintages)
         except ValueError as exc:
             problems.add("period", f"bad period: {exc}")
 

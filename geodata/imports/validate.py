@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.areas.vintages import vintage_for_period
+from geodata.areas.vintages import stored_vintages, vintage_for_period
 from geodata.imports.read import (
     COLUMNS,
     DEFAULT_MAX_BYTES,
@@ -157,10 +157,13 @@ def validate_bytes(
     # Read what validation needs in a few queries, not one per row.
     vintages: set[str] = set()
     codes: set[str] = set()
+    specs = stored_vintages(session)
     for _, cells in body:
         codes.add(cell_text(cell(cells, positions, "code")).strip())
         with contextlib.suppress(ValueError):
-            vintages.add(vintage_for_period(cell_text(cell(cells, positions, "period")).strip()))
+            vintages.add(
+                vintage_for_period(cell_text(cell(cells, positions, "period")).strip(), specs)
+            )
     catalogue = load_catalogue(session, vintages, codes)
 
     seen: dict[tuple[str, str, str], int] = {}

@@ -12,10 +12,13 @@ from typing import Any
 
 import numpy as np
 import shapely
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from geodata.areas.extent import part_boxes, split_parts
 from geodata.areas.hierarchy import village_points
-from geodata.store.geometry import units_frame
+from geodata.store.geometry import from_wkb, units_frame
+from geodata.store.models import Unit
 
 COORD_DECIMALS = 5  # ~1 m: invisible on the map, and shared vertices round identically
 
@@ -131,3 +134,32 @@ def village_features(session: Session, vintage: str, unit_code: str) -> dict[str
             for code, name, _, lon, lat in rows
         ]
     )
+
+
+def unit_extent(session: Session, vintage: str, codes: tuple[str, ...]) -> dict[str, Any]:
+    """Return the map extent of some units: the main land's box and far-away islands.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage : str
+        Vintage key.
+    codes : tuple of str
+        The units shown (e.g. the root's children).
+
+    Returns
+    -------
+    dict
+        ``bounds`` (``[[south, west], [north, east]]`` of the main land), ``outliers`` (codes of
+        the units with land far away) and ``inset_bounds`` (the box of that land, or ``None``),
+        found from the display geometry by :func:`geodata.areas.extent.split_parts`.
+    """
+    rows = session.execute(
+        select(Unit.code, Unit.display_geometry).where(
+            Unit.vintage_key == vintage, Unit.code.in_(list(codes))
+        )
+    ).all()
+    parts = {code: part_boxes(from_wkb(wkb)) for code, wkb in rows}
+    main, outliers, inset = split_parts(parts)
+    return {"bounds": main, "outliers": outliers, "inset_bounds": inset}

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from geodata.areas.hierarchy import all_units, ancestry, find_unit, village_points
-from geodata.areas.vintages import VINTAGES
+from geodata.areas.vintages import stored_vintages
 from geodata.catalogue.indicators import INDICATOR_TEXT_FIELDS, PILLARS, catalogue_indicators
 from geodata.store.models import (
     ImportBatch,
@@ -25,7 +25,7 @@ from geodata.store.models import (
     VillageParent,
 )
 
-UNIT_LEVELS = ("province", "district", "commune")
+UNIT_LEVELS = ("country", "province", "district", "commune")
 INDICATOR_FIELDS = ("key", *INDICATOR_TEXT_FIELDS, "sort_order")
 
 
@@ -100,7 +100,7 @@ def vintage_records(session: Session) -> list[dict[str, Any]]:
             "units": {level: counts.get(spec.key, {}).get(level, 0) for level in spec.levels},
             "villages": int(villages.get(spec.key, 0)),
         }
-        for spec in VINTAGES
+        for spec in stored_vintages(session)
     ]
 
 

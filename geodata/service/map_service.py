@@ -17,7 +17,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from geodata.areas import crosswalk, unit_tree
-from geodata.areas.vintages import VINTAGES
+from geodata.areas.stored import StoredArea, stored_area
+from geodata.areas.vintages import stored_vintages
 from geodata.catalogue.indicators import INDICATOR_TEXT_FIELDS, PILLARS, catalogue_indicators
 from geodata.exports import write as exports
 from geodata.service import features
@@ -27,7 +28,7 @@ from geodata.values import queries as value_queries
 from geodata.values.cells import plain
 
 log = logging.getLogger(__name__)
-LEVEL_ORDER = ("province", "district", "commune")
+LEVEL_ORDER = ("country", "province", "district", "commune")
 INDICATOR_FIELDS = ("key", *INDICATOR_TEXT_FIELDS, "source_key")
 VALUE_FIELDS = (
     "name",
@@ -85,10 +86,16 @@ class MapService:
         self.search_entries: Callable[[str], tuple[dict[str, Any], ...]] = lru_cache(maxsize=8)(
             lambda vintage: self._read(unit_tree.search_entries, vintage, self.units_index(vintage))
         )
+        self._extent = lru_cache(maxsize=64)(
+            lambda vintage, codes: self._read(features.unit_extent, vintage, codes)
+        )
         self.attribution: Callable[[str], tuple[dict[str, Any], ...]] = lru_cache(maxsize=8)(
             self._attribution
         )
-        self._indicators = lru_cache(maxsize=1)(self._load_indicators)
+        self._indicators = lru_cache(maxsize=4)(lambda _version: self._load_indicators())
+        self._periods = lru_cache(maxsize=4)(lambda _version: self._load_periods())
+        self._vintages = lru_cache(maxsize=4)(lambda _version: self._load_vintages())
+        self._area = lru_cache(maxsize=1)(lambda: self._read(stored_area))
         self._values = lru_cache(maxsize=1024)(self._unit_values)
         self._village_values = lru_cache(maxsize=1024)(self._villages_values)
         # Scorecards, comparisons, gap registers and trends (keyed by the data version too).
@@ -118,8 +125,8 @@ class MapService:
             return tuple({field: getattr(row, field) for field in INDICATOR_FIELDS} for row in rows)
 
     def indicators(self) -> tuple[dict[str, Any], ...]:
-        """Return the catalogue as dicts, in catalogue order."""
-        return self._indicators()
+        """Return the catalogue as dicts, in catalogue order (follows imports)."""
+        return self._indicators(self.data_version())
 
     def indicator(self, key: str) -> dict[str, Any] | None:
         """Return one catalogue entry, or ``None`` for an unknown key."""
@@ -131,17 +138,31 @@ class MapService:
         return dict(PILLARS)
 
     def periods(self) -> tuple[str, ...]:
-        """Return every period with at least one stored value, oldest first."""
+        """Return every period with at least one stored value, oldest first (follows imports)."""
+        return self._periods(self.data_version())
+
+    def _load_periods(self) -> tuple[str, ...]:
         with Session(self.engine) as session:
             return tuple(sorted(session.scalars(select(Observation.period).distinct())))
 
-    @staticmethod
-    def vintages() -> tuple[dict[str, Any], ...]:
-        """Return the boundary vintages (key, names, levels), oldest first."""
-        return tuple(
-            {"key": v.key, "name_vi": v.name_vi, "name_en": v.name_en, "levels": v.levels}
-            for v in VINTAGES
-        )
+    def vintages(self) -> tuple[dict[str, Any], ...]:
+        """Return the stored boundary vintages (key, names, levels), oldest first."""
+        return self._vintages(self.data_version())
+
+    def _load_vintages(self) -> tuple[dict[str, Any], ...]:
+        with Session(self.engine) as session:
+            return tuple(
+                {"key": v.key, "name_vi": v.name_vi, "name_en": v.name_en, "levels": v.levels}
+                for v in stored_vintages(session)
+            )
+
+    def extent(self, vintage: str, codes: tuple[str, ...]) -> dict[str, Any]:
+        """Return the main land's bounds of some units and their far-away islands (cached)."""
+        return self._extent(vintage, tuple(sorted(codes)))
+
+    def area(self) -> StoredArea:
+        """Return the area the store serves (its key and names)."""
+        return self._area() or StoredArea("", "", "")
 
     def _attribution(self, vintage: str) -> tuple[dict[str, Any], ...]:
         """Each boundary layer of ``vintage``: level, attribution, licence, upstream."""
@@ -168,13 +189,11 @@ class MapService:
         return self.units_index(vintage).get(str(code))
 
     def root(self, vintage: str) -> dict[str, Any] | None:
-        """Return the root unit of ``vintage`` (the province), or ``None`` if none is loaded."""
-        return next(
-            (u for u in self.units_index(vintage).values() if u["level"] == "province"), None
-        )
+        """Return the root unit of ``vintage`` (the unit without a parent), or ``None``."""
+        return next((u for u in self.units_index(vintage).values() if not u["parent_code"]), None)
 
     def child_level(self, vintage: str, code: str) -> str | None:
-        """Return the level of ``code``'s child units, or ``None`` for a leaf (e.g. Côn Đảo)."""
+        """Return the level of ``code``'s child units, or ``None`` for a leaf (no units below)."""
         unit = self.unit(vintage, code)
         if unit is None or not unit["children"]:
             return None

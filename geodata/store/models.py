@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-LEVELS = ("province", "district", "commune", "village")
+LEVELS = ("country", "province", "district", "commune", "village")
 PROVENANCES = ("published", "synthetic")
 KINDS = ("ratio", "share_of_villages", "count")
 COMPARATORS = (">=", ">", "<=", "<")
@@ -47,6 +47,19 @@ OBSERVATION_FIELDS = (
 
 class Base(DeclarativeBase):
     """Declarative base of every dxmap table."""
+
+
+class AreaRecord(Base):
+    """The area the store serves (one row, written by ``dxmap init`` from the area manifest)."""
+
+    __tablename__ = "area"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    demo: Mapped[str] = mapped_column(String(32), default="none")
+    crs: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    manifest: Mapped[str] = mapped_column(Text, default="")
 
 
 class Vintage(Base):

@@ -207,12 +207,13 @@ def province_values(session: Session, period: str, vintage: str) -> pd.DataFrame
     ValueError
         On an unknown vintage.
     """
-    check_vintage_level(session, vintage, "province")
     hier = load_hierarchy(session, vintage)
+    top = hier.top_level() or "province"
+    check_vintage_level(session, vintage, top)
     cache: dict[str, object] = {}
     frames = []
     for indicator in catalogue_indicators(session):
-        frame = unit_rows(session, indicator, period, vintage, "province", None, hier, cache)
+        frame = unit_rows(session, indicator, period, vintage, top, None, hier, cache)
         for column in INDICATOR_COLUMNS:
             frame[column] = getattr(indicator, column)
         frames.append(frame)

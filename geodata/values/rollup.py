@@ -113,14 +113,14 @@ def _links_onto(
     for data_vintage, group in base.groupby("vintage_key", sort=True):
         if data_vintage == hier.vintage:
             links = hier.up_links(group["code"], level)
-        elif level == "province":
+        elif level == hier.top_level():
             # The root is the same area in every vintage: roll up on the data's own vintage.
             own = load_hierarchy(session, data_vintage)
-            links = own.up_links(group["code"], "province")
+            links = own.up_links(group["code"], str(own.top_level()))
             missing = sorted(set(links["parent_code"]) - set(hier.roots()))
             if missing:
                 raise ValueError(
-                    f"province {missing[0]} of vintage {data_vintage} is not a root of vintage "
+                    f"root {missing[0]} of vintage {data_vintage} is not a root of vintage "
                     f"{hier.vintage}"
                 )
         else:
@@ -208,7 +208,7 @@ def unit_rows(
     out = apply_rules(out, unit_rules(session, rules, hier, out["code"], cache))
 
     published = obs[(obs["provenance"] == "published") & (obs["level"] == level)]
-    if level != "province":
+    if level != hier.top_level():
         published = published[published["vintage_key"] == vintage]
     published = published.assign(_value=row_values(published, indicator.kind))
     published = published.drop_duplicates("code").set_index("code")

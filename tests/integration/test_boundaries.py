@@ -14,7 +14,7 @@ import pytest
 import shapely
 from sqlalchemy import func, select
 
-from geodata.areas.manifest import ManifestError, load_manifest, parse_manifest
+from geodata.areas.manifest import load_area
 from geodata.boundaries.files import read_code_list
 from geodata.boundaries.load import BoundaryLoadError, former_names, load_boundaries, read_crosswalk
 from geodata.store.engine import create_schema, make_engine, transaction
@@ -43,7 +43,7 @@ def _engine(path: Path):
 
 def _load(engine, geodata_dir: Path):
     with transaction(engine) as session:
-        return load_boundaries(session, geodata_dir)
+        return load_boundaries(session, load_area("brvt", geodata_dir))
 
 
 def _counts(engine) -> dict[tuple[str, str], int]:
@@ -167,7 +167,8 @@ def test_con_dao_district_is_a_leaf(loaded):
 
 def test_2025_07_units_hang_under_a_derived_root(loaded, geodata_dir):
     engine, _ = loaded
-    crosswalk = read_crosswalk(geodata_dir)
+    area = load_area("brvt", geodata_dir)
+    crosswalk = read_crosswalk(area, area.crosswalks[1])
     with transaction(engine) as session:
         units = units_frame(session, "2025-07", "commune", display=False)
         root = units_frame(session, "2025-07", "province", display=False)
@@ -302,7 +303,8 @@ def test_2025_01_to_2025_07_links_are_deduplicated(loaded):
 
 
 def test_read_crosswalk_has_string_codes(geodata_dir):
-    crosswalk = read_crosswalk(geodata_dir)
+    area = load_area("brvt", geodata_dir)
+    crosswalk = read_crosswalk(area, area.crosswalks[0])
     assert len(crosswalk) == 83
     for column in ("code_2024", "code_2025_03", "code_2025_07"):
         assert pd.api.types.is_string_dtype(crosswalk[column])
@@ -501,7 +503,7 @@ def test_missing_field_error_names_the_file_and_the_field(tmp_path, geodata_dir)
 
 def test_geodata_dir_is_outside_the_repository(geodata_dir):
     repo = Path(__file__).resolve().parents[2]
-    names = set(load_manifest().file_names())
+    names = set(load_area("brvt", geodata_dir).file_names())
     assert not any(p.name in names for p in repo.rglob("*.geojson"))
     assert all((geodata_dir / name).is_file() for name in names)
     assert os.path.commonpath([repo, geodata_dir.resolve()]) != str(repo)
@@ -511,39 +513,16 @@ def test_geodata_dir_is_outside_the_repository(geodata_dir):
 
 
 def test_manifest_names_every_layer_with_licence_and_upstream():
-    manifest = load_manifest()
-    assert len(manifest.layers) == 7
-    assert {(lay.vintage, lay.level) for lay in manifest.layers} == set(EXPECTED) - {
+    area = load_area("brvt")
+    assert len(area.layers) == 7
+    assert {(lay.vintage, lay.level) for lay in area.layers} == set(EXPECTED) - {
         ("2025-07", "province")
     }
-    assert all(lay.licence and lay.attribution and lay.upstream for lay in manifest.layers)
-    assert manifest.code_list("2020") == "gso_units_77_2024-11-01.csv"
-    assert manifest.code_list("2025-07") is None
-    assert manifest.crosswalk.file == "crosswalk_77_2024_to_2025-07.csv"
-
-
-def test_manifest_missing_field_is_named():
-    layer = {
-        "file": "x.geojson",
-        "vintage": "2020",
-        "level": "province",
-        "code_field": "code",
-        "name_field": "name",
-        "type_field": "type",
-        "parent_field": "",
-        "licence": "L",
-        "attribution": "A",
-        "redistributable": True,
-    }
-    data = {"layer": [layer], "crosswalk": {"file": "c.csv", "licence": "L", "attribution": "A"}}
-    with pytest.raises(ManifestError, match=r"boundaries\.toml.*x\.geojson.*'upstream'"):
-        parse_manifest(data, "geodata/data/boundaries.toml")
-    layer["upstream"] = "U"
-    layer["redistributable"] = "yes"
-    with pytest.raises(ManifestError, match="'redistributable' must be bool"):
-        parse_manifest(data)
-    layer["redistributable"] = True
-    assert parse_manifest(data).layers[0].file == "x.geojson"
-    del data["crosswalk"]
-    with pytest.raises(ManifestError, match="crosswalk"):
-        parse_manifest(data)
+    assert all(lay.licence and lay.attribution and lay.upstream for lay in area.layers)
+    assert area.codelist("2020") == "gso_units_77_2024-11-01.csv"
+    assert area.codelist("2025-07") is None
+    assert {c.file for c in area.crosswalks} == {"crosswalk_77_2024_to_2025-07.csv"}
+    assert [(c.from_vintage, c.to_vintage) for c in area.crosswalks] == [
+        ("2020", "2025-01"),
+        ("2025-01", "2025-07"),
+    ]

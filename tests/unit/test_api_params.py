@@ -11,8 +11,10 @@ from app.api_params import (
     parse_units,
     parse_view,
 )
+from geodata.areas.manifest import load_area
 
 INDICATORS = {"fibre_households", "community_tech_teams"}
+VINTAGES = load_area("brvt").vintages
 
 
 def _args(**kwargs: str | list[str]) -> dict[str, list[str]]:
@@ -28,7 +30,7 @@ def test_a_full_view_is_read_as_given() -> None:
         parent="752",
         below_target="true",
     )
-    assert parse_view(args, INDICATORS) == ViewParams(
+    assert parse_view(args, INDICATORS, VINTAGES) == ViewParams(
         "fibre_households", "2024", "2020", "commune", "752", True
     )
 
@@ -40,7 +42,7 @@ def test_the_vintage_defaults_to_the_one_in_force_at_the_period_end(
     period: str, vintage: str
 ) -> None:
     args = _args(indicator="fibre_households", period=period, level="province")
-    assert parse_view(args, INDICATORS).vintage == vintage
+    assert parse_view(args, INDICATORS, VINTAGES).vintage == vintage
 
 
 @pytest.mark.parametrize(
@@ -67,15 +69,15 @@ def test_each_bad_parameter_is_named(changes: dict[str, str | list[str]], parame
         "level": "commune",
     }
     with pytest.raises(BadParameter) as caught:
-        parse_view(_args(**(base | changes)), INDICATORS)
+        parse_view(_args(**(base | changes)), INDICATORS, VINTAGES)
     assert caught.value.parameter == parameter
     assert caught.value.as_dict()["error"]["parameter"] == parameter
 
 
 def test_village_level_exists_on_every_vintage_but_districts_end_in_2025_07() -> None:
-    assert parse_units(_args(vintage="2025-07", level="village")).level == "village"
+    assert parse_units(_args(vintage="2025-07", level="village"), VINTAGES).level == "village"
     with pytest.raises(BadParameter):
-        parse_units(_args(vintage="2025-07", level="district"))
+        parse_units(_args(vintage="2025-07", level="district"), VINTAGES)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ import math
 import pandas as pd
 import pytest
 
+from geodata.areas.manifest import load_area
 from geodata.catalogue.targets import TargetRule, apply_rules, resolve_shared, scope_vintage
 
 
@@ -73,4 +74,4 @@ def test_rows_report_the_scope_and_its_vintage():
     [("2024", "2020"), ("2025", "2025-07"), ("2025-H1", "2025-01"), ("2019", None)],
 )
 def test_scope_codes_name_units_of_the_vintage_in_force_at_the_periods_end(period, vintage):
-    assert scope_vintage(period) == vintage
+    assert scope_vintage(period, load_area("brvt").vintages) == vintage
