@@ -142,7 +142,7 @@ def split_parts(
 
 
 def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Connected components of ``n`` nodes with edges ``left[k] — right[k]`` (union-find)."""
+    """Label the connected components of ``n`` nodes with edges ``left[k]`` — ``right[k]``."""
     parent = list(range(n))
 
     def find(i: int) -> int:
