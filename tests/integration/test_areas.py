@@ -256,3 +256,11 @@ def test_init_with_a_bad_manifest_says_where_and_writes_nothing(tmp_path, geodat
     assert f"{manifest}: [[layer]] #2" in result.stderr and "key 'level'" in result.stderr
     assert "Traceback" not in result.stderr
     assert not store.exists()
+
+
+def test_the_app_refuses_a_store_of_another_area(hcm_store_url, tmp_path, geodata_dir):
+    from app.settings import SettingsError
+
+    settings = Settings(database_url=hcm_store_url, geodata_dir=geodata_dir, instance_dir=tmp_path)
+    with pytest.raises(SettingsError, match=r"DXMAP_AREA is 'brvt'.*holds area 'hcm'"):
+        create_app(settings)
