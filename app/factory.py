@@ -15,11 +15,12 @@ from app.api import make_api_blueprint
 from app.area import settings_area
 from app.geo_routes import GEOJSON, register_geo_routes
 from app.layout import build_layout
-from app.settings import REPO_ROOT, Settings
+from app.settings import PREFIX, REPO_ROOT, Settings, SettingsError
 from callbacks import analysis, downloads, labels, navigation
 from callbacks import map as map_callbacks
 from callbacks.view_state import Choices, default_state
 from geodata.analysis.classify import DEFAULT_SCHEME
+from geodata.areas.stored import stored_area
 from geodata.bootstrap import init_store
 from geodata.service.map_service import MapService
 from geodata.store.engine import make_engine, schema_exists
@@ -51,6 +52,16 @@ def ensure_store(engine: Engine, settings: Settings) -> None:
         log.info("empty store at %s: running init", engine.url.render_as_string())
         settings.require_geodata_dir()
         init_store(engine, settings_area(settings))
+        return
+    with Session(engine) as session:
+        stored = stored_area(session)
+    wanted = settings_area(settings)
+    if stored is not None and stored.key != wanted.key:
+        raise SettingsError(
+            f"{PREFIX}AREA is {settings.area!r} (area {wanted.key!r}) but the store at "
+            f"{engine.url.render_as_string()} holds area {stored.key!r}; set "
+            f"{PREFIX}DATABASE_URL to that area's store"
+        )
 
 
 def make_choices(service: MapService, settings: Settings) -> Choices:

@@ -235,6 +235,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Cùng số liệu và cùng lớp màu như bản đồ.",
         "en": "The same values and classes as the map.",
     },
+    "level_country": {"vi": "Cả nước", "en": "Country"},
     "level_province": {"vi": "Tỉnh", "en": "Province"},
     "level_district": {"vi": "Huyện, thị xã, thành phố", "en": "Districts"},
     "level_commune": {"vi": "Xã, phường, thị trấn", "en": "Communes"},

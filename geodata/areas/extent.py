@@ -142,7 +142,7 @@ def split_parts(
 
 
 def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Label the connected components of ``n`` nodes joined by ``left[k] — right[k]``."""
+    """Label the connected components of ``n`` nodes with edges ``left[k]`` — ``right[k]``."""
     parent = list(range(n))
 
     def find(i: int) -> int:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from geodata.areas.specs import Area, AreaVintage, CrosswalkSpec, LayerSpec, ManifestError
 
 LEVEL_KEYS = ("country", "province", "district", "commune")
 """Unit levels a vintage may have, top → down."""
@@ -99,3 +102,46 @@ def check_vintage_dates(vintages: Sequence[Any], source: Path, error: type[Excep
                 f"{later.valid_from} is not after {earlier.key}'s valid_to {earlier.valid_to} "
                 "(vintages come oldest first and do not overlap)",
             )
+
+
+def check_coverage(vintages: dict[str, AreaVintage], layers: list[LayerSpec], source: Path) -> None:
+    """Every level of a vintage needs a layer, except a top level given by ``root_code``."""
+    for n, spec in enumerate(vintages.values(), start=1):
+        sec = Section(source, f"[[vintage]] #{n}", ManifestError)
+        sec.label = spec.key
+        have = {layer.level for layer in layers if layer.vintage == spec.key}
+        top = spec.levels[0]
+        if top in have and spec.root_code:
+            raise sec.error("root_code", f"level {top!r} has a [[layer]]; give one or the other")
+        if top not in have and not spec.root_code:
+            raise sec.error("root_code", f"is missing: the top level {top!r} has no [[layer]]")
+        if spec.root_code and len(spec.levels) < 2:
+            raise sec.error("levels", "a root_code needs a level below the root")
+        for level in spec.levels[1:]:
+            if level not in have:
+                raise sec.error("levels", f"level {level!r} has no [[layer]]")
+
+
+def check_crosswalk_columns(area: Area, spec: CrosswalkSpec, n: int) -> None:
+    """Check that the columns a ``[[crosswalk]]`` names are in its CSV (when it is there)."""
+    path = area.resolve(spec.file)
+    if not path.is_file():
+        return  # reported, with the folder searched, when the store is initialised
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = [column.strip() for column in next(csv.reader(handle), [])]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{area.source}: [[crosswalk]] #{n} ({spec.file}): {exc}") from exc
+    sec = Section(area.source, f"[[crosswalk]] #{n}", ManifestError)
+    sec.label = spec.file
+    for key in (
+        "from_field",
+        "to_field",
+        "from_parent_field",
+        "to_parent_field",
+        "to_name_field",
+        "note_field",
+    ):
+        column = getattr(spec, key)
+        if column and column not in header:
+            raise sec.error(key, f"column {column!r} is not in {path.name} ({', '.join(header)})")

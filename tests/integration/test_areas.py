@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ from sqlalchemy import func, select
 from app.factory import create_app
 from app.settings import Settings
 from geodata.areas.manifest import load_area
+from geodata.areas.text import search_key
 from geodata.bootstrap import init_store
 from geodata.imports import import_file
 from geodata.service.map_service import MapService
@@ -95,8 +99,8 @@ def test_vn_puts_hoang_sa_and_truong_sa_in_the_inset_by_geometry(vn_store_url):
     service = MapService(engine)
     frame = map_frame({"vintage": "2025-07", "unit": None}, service)
     assert frame["level"] == "province" and frame["parent"] == "VN"
-    names = frame["inset"]["names"]
-    assert "Thành phố Đà Nẵng" in names and "Tỉnh Khánh Hòa" in names
+    names = {search_key(name) for name in frame["inset"]["names"]}
+    assert names == {search_key("Thành phố Đà Nẵng"), search_key("Tỉnh Khánh Hoà")}
     (south, west), (north, east) = frame["bounds"]
     assert east < 110.0  # the mainland's box leaves the archipelagos (111°–118° E) out
     (_, inset_west), (_, inset_east) = frame["inset"]["bounds"]
@@ -229,3 +233,34 @@ def test_a_second_area_in_the_same_store_is_refused(held_out, geodata_dir):
     with pytest.raises(ManifestError, match=r"\[area\] key 'hcm'.*holds area 'danang'"):
         init_store(engine, load_area("hcm", geodata_dir), with_demo=False)
     engine.dispose()
+
+
+def test_init_with_a_bad_manifest_says_where_and_writes_nothing(tmp_path, geodata_dir):
+    manifest = tmp_path / "bad.toml"
+    manifest.write_text(HELD_OUT.replace('level = "commune"', 'level = "district"'), "utf-8")
+    store = tmp_path / "dxmap.sqlite"
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "init"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **os.environ,
+            "DXMAP_AREA": str(manifest),
+            "DXMAP_GEODATA_DIR": str(geodata_dir),
+            "DXMAP_DATABASE_URL": f"sqlite:///{store}",
+        },
+        check=False,
+    )
+    assert result.returncode != 0
+    assert f"{manifest}: [[layer]] #2" in result.stderr and "key 'level'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not store.exists()
+
+
+def test_the_app_refuses_a_store_of_another_area(hcm_store_url, tmp_path, geodata_dir):
+    from app.settings import SettingsError
+
+    settings = Settings(database_url=hcm_store_url, geodata_dir=geodata_dir, instance_dir=tmp_path)
+    with pytest.raises(SettingsError, match=r"DXMAP_AREA is 'brvt'.*holds area 'hcm'"):
+        create_app(settings)

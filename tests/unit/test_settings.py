@@ -47,3 +47,10 @@ def test_missing_geodata_dir_gives_a_message_naming_the_setting(tmp_path: Path) 
     settings = Settings(geodata_dir=tmp_path / "nope")
     with pytest.raises(SettingsError, match="DXMAP_GEODATA_DIR"):
         settings.require_geodata_dir()
+
+
+def test_the_area_is_read_from_dxmap_area_with_its_own_default_store(tmp_path: Path) -> None:
+    assert Settings(instance_dir=tmp_path).area == "brvt"
+    settings = Settings.from_env({"DXMAP_AREA": "hcm", "DXMAP_INSTANCE_DIR": str(tmp_path)})
+    assert settings.area == "hcm"
+    assert settings.database_url == f"sqlite:///{(tmp_path / 'dxmap-hcm.sqlite').resolve()}"
