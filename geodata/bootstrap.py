@@ -1,6 +1,9 @@
 """``dxmap init``: create the store and load vintages, boundaries, catalogue, targets, demo data.
 
-Every step is idempotent: running ``init`` again on a loaded store changes nothing.
+The whole load is one transaction under the store's initialisation lock
+(:func:`geodata.store.init_transaction`): it is committed complete or not at all, processes
+starting together on an empty store wait for the first one instead of loading twice, and running
+``init`` again on a loaded store changes nothing.
 """
 
 from __future__ import annotations
@@ -9,12 +12,21 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from geodata import boundaries, catalogue, demo
-from geodata.store import create_schema, transaction
+from geodata.boundary_files import BoundaryLoadError
+from geodata.manifest import ManifestError
+from geodata.models import Unit
+from geodata.store import StoreLockTimeout, create_schema, init_transaction
 
 log = logging.getLogger(__name__)
+
+
+class InitError(RuntimeError):
+    """``init`` could not load the store; nothing was written. The message is one line."""
 
 
 @dataclass
@@ -25,8 +37,19 @@ class InitReport:
     findings: list[str] = field(default_factory=list)
 
 
-def init_store(engine: Engine, geodata_dir: Path, *, with_demo: bool = True) -> InitReport:
-    """Create the schema and load everything ``dxmap init`` promises.
+def _one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+    return " ".join(text.split()) or exc.__class__.__name__
+
+
+def _has_units(session: Session) -> bool:
+    return bool(session.scalar(select(func.count(Unit.id))))
+
+
+def init_store(
+    engine: Engine, geodata_dir: Path, *, with_demo: bool = True, if_empty: bool = False
+) -> InitReport:
+    """Create the schema and load everything ``dxmap init`` promises, all or nothing.
 
     Parameters
     ----------
@@ -36,23 +59,44 @@ def init_store(engine: Engine, geodata_dir: Path, *, with_demo: bool = True) -> 
         Folder with the boundary files named in ``geodata/data/boundaries.toml``.
     with_demo : bool
         Also generate and load the synthetic demo dataset (skipped if already loaded).
+    if_empty : bool
+        Load only if the store has no units yet (what an app starting on an empty store asks
+        for: if another process loaded it meanwhile, nothing is done).
 
     Returns
     -------
     InitReport
         Steps taken and load-check findings (invalid geometry repaired, children outside parents).
+
+    Raises
+    ------
+    InitError
+        A missing or unreadable file, a bad catalogue row, a database error, or another
+        process holding the lock too long; the message is one line naming the file (and row
+        and column) and the store is left exactly as it was.
     """
     report = InitReport()
-    create_schema(engine)
-    with transaction(engine) as session:
-        report.steps.append(catalogue.load_catalogue(session))
-    with transaction(engine) as session:
-        loaded = boundaries.load_boundaries(session, geodata_dir)
-        report.steps.append(loaded.summary)
-        report.findings.extend(loaded.findings)
-    if with_demo:
-        with transaction(engine) as session:
-            report.steps.append(demo.load_demo(session))
+    try:
+        with init_transaction(engine) as session:
+            create_schema(session.connection())
+            if if_empty and _has_units(session):
+                report.steps.append("store already initialised (by another process)")
+                return report
+            report.steps.append(catalogue.load_catalogue(session))
+            loaded = boundaries.load_boundaries(session, geodata_dir)
+            report.steps.append(loaded.summary)
+            report.findings.extend(loaded.findings)
+            if with_demo:
+                report.steps.append(demo.load_demo(session))
+    except (
+        BoundaryLoadError,
+        catalogue.CatalogueError,
+        ManifestError,
+        StoreLockTimeout,
+        OSError,
+        SQLAlchemyError,
+    ) as exc:
+        raise InitError(f"init failed, nothing was written: {_one_line(exc)}") from exc
     for finding in report.findings:
         log.warning("boundary check: %s", finding)
     return report
