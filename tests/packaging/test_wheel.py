@@ -79,6 +79,8 @@ def _install(wheel: Path, venv: Path, cwd: Path) -> Path:
         # First run, or a dependency changed: fill the wheelhouse from the usual index.
         WHEELHOUSE.mkdir(parents=True, exist_ok=True)
         _run(sys.executable, "-m", "pip", "wheel", "-q", "-w", WHEELHOUSE, wheel, cwd=cwd)
+        for stale in WHEELHOUSE.glob("dxmap-*.whl"):  # only dependencies are kept
+            stale.unlink()
         _run(*local, cwd=cwd)
     return venv / "bin"
 
