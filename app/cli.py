@@ -38,6 +38,16 @@ def _batch_id(text: str) -> int:
     return value
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number is needed, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the ``dxmap`` argument parser."""
     parser = argparse.ArgumentParser(
@@ -55,9 +65,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-demo", action="store_true", help="do not load the synthetic demo data")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("serve", help="run the web app")
+    p = sub.add_parser("serve", help="run the web app (gunicorn; --dev: Flask's dev server)")
     p.add_argument("--host", help="interface to listen on (default DXMAP_HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default DXMAP_PORT or 8050)")
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="gunicorn worker processes (default DXMAP_WORKERS or 2)",
+    )
+    p.add_argument(
+        "--dev",
+        action="store_true",
+        help="Flask's development server, one process (DXMAP_DEBUG=1 adds Dash's dev tools)",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(

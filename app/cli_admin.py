@@ -17,7 +17,7 @@ MIN_PASSWORD_LENGTH = 8
 
 def cmd_init(args: argparse.Namespace) -> int:
     from app.area import settings_area
-    from geodata.bootstrap import init_store
+    from geodata.bootstrap import InitError, init_store
     from geodata.store.engine import make_engine
 
     settings = load_settings()
@@ -26,10 +26,14 @@ def cmd_init(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     try:
         report = init_store(engine, area, with_demo=not args.no_demo)
+    except InitError as exc:
+        raise CliError(str(exc)) from None
     finally:
         engine.dispose()
     for step in report.steps:
         log.info("%s", step)
+    if report.findings:
+        log.info("%d boundary check finding(s), listed above", len(report.findings))
     log.info("store ready: %s", redacted(settings.database_url))
     return EXIT_OK
 
@@ -37,19 +41,24 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from geodata.bootstrap import InitError
+
     settings = load_settings()
     overrides: dict[str, object] = {}
     if args.host:
         overrides["host"] = args.host
     if args.port is not None:
         overrides["port"] = args.port
+    if args.workers is not None:
+        overrides["workers"] = args.workers
     if overrides:
         settings = replace(settings, **overrides)  # type: ignore[arg-type]
-    from app.factory import create_app  # lazily: building the app is the serve command's job
+    from app.server import serve  # lazily: building the app is the serve command's job
 
-    app = create_app(settings)
-    log.info("serving on http://%s:%s/", settings.host, settings.port)
-    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+    try:
+        serve(settings, workers=settings.workers, dev=args.dev)
+    except InitError as exc:
+        raise CliError(str(exc)) from None
     return EXIT_OK
 
 

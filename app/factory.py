@@ -9,13 +9,14 @@ from typing import Any
 import dash
 from flask_compress import Compress
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.api import make_api_blueprint
 from app.area import settings_area
 from app.geo_routes import GEOJSON, register_geo_routes
 from app.layout import build_layout
-from app.settings import PREFIX, REPO_ROOT, Settings, SettingsError
+from app.settings import PREFIX, Settings, SettingsError, assets_dir
 from callbacks import analysis, downloads, labels, navigation
 from callbacks import map as map_callbacks
 from callbacks.view_state import Choices, default_state
@@ -28,7 +29,6 @@ from geodata.store.models import Unit
 from layers.i18n import DEFAULT_LANG, t
 
 log = logging.getLogger(__name__)
-ASSETS_DIR = REPO_ROOT / "assets"
 COMPRESS_MIMETYPES = [
     "text/html",
     "text/css",
@@ -40,18 +40,27 @@ COMPRESS_MIMETYPES = [
 
 
 def _store_is_empty(engine: Engine) -> bool:
-    if not schema_exists(engine):
+    try:
+        if not schema_exists(engine):
+            return True
+        with Session(engine) as session:
+            return not session.scalar(select(func.count(Unit.id)))
+    except OperationalError:
+        # SQLite is locked while another process commits its init: decide under the init lock.
         return True
-    with Session(engine) as session:
-        return not session.scalar(select(func.count(Unit.id)))
 
 
 def ensure_store(engine: Engine, settings: Settings) -> None:
-    """Initialise an empty store (boundaries, catalogue, demo data) so the first serve works."""
+    """Initialise an empty store (boundaries, catalogue, demo data) so the first serve works.
+
+    Safe when several processes start at once: the load runs under the store's init lock and
+    only if the store is still empty then (the others wait and find it loaded).
+    """
     if _store_is_empty(engine):
         log.info("empty store at %s: running init", engine.url.render_as_string())
         settings.require_geodata_dir()
-        init_store(engine, settings_area(settings))
+        for step in init_store(engine, settings_area(settings), if_empty=True).steps:
+            log.info("%s", step)
         return
     with Session(engine) as session:
         stored = stored_area(session)
@@ -105,7 +114,7 @@ def create_app(settings: Settings) -> dash.Dash:
 
     app = dash.Dash(
         __name__,
-        assets_folder=str(ASSETS_DIR),
+        assets_folder=str(assets_dir()),
         title=" – ".join(filter(None, [t("app_title", DEFAULT_LANG), service.area().name_vi])),
         update_title=None,
         compress=False,  # configured below, with GeoJSON added to the compressed types

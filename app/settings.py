@@ -4,19 +4,35 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 PREFIX = "DXMAP_"
 REPO_ROOT = Path(__file__).resolve().parent.parent
+#: The source checkout dxmap runs from, or ``None`` when it is installed from a wheel.
+CHECKOUT = REPO_ROOT if (REPO_ROOT / "pyproject.toml").is_file() else None
 
 
 class SettingsError(ValueError):
     """A setting has a value dxmap cannot use."""
 
 
+def assets_dir() -> Path:
+    """Return the folder of the web assets (``dxmap.js``, ``dxmap.css``).
+
+    Installed from a wheel they are the package data ``app/assets``; in a checkout they are the
+    repository's top-level ``assets/`` folder.
+    """
+    packaged = resources.files("app") / "assets"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return REPO_ROOT / "assets"
+
+
 def _default_geodata_dir() -> Path | None:
     """``../shared/geodata`` beside the checkout (or beside the working directory)."""
-    for base in (REPO_ROOT, Path.cwd()):
+    bases = [CHECKOUT] if CHECKOUT is not None else []
+    for base in (*bases, Path.cwd()):
         candidate = (base / ".." / "shared" / "geodata").resolve()
         if candidate.is_dir():
             return candidate
@@ -24,7 +40,8 @@ def _default_geodata_dir() -> Path | None:
 
 
 def _default_instance_dir() -> Path:
-    return REPO_ROOT / "instance"
+    """``instance/`` in the working directory (never inside the installed package)."""
+    return Path.cwd() / "instance"
 
 
 @dataclass(frozen=True)
@@ -40,6 +57,7 @@ class Settings:
     secret_key: str = "dev-only-not-secret"
     host: str = "127.0.0.1"
     port: int = 8050
+    workers: int = 2
     default_indicator: str = "fibre_households"
     default_period: str = "2024"
     default_vintage: str = "2020"
@@ -58,6 +76,8 @@ class Settings:
             object.__setattr__(self, "geodata_dir", Path(self.geodata_dir))
         if not (0 < self.port < 65536):
             raise SettingsError(f"{PREFIX}PORT must be between 1 and 65535, got {self.port}")
+        if self.workers < 1:
+            raise SettingsError(f"{PREFIX}WORKERS must be at least 1, got {self.workers}")
         if self.max_upload_bytes <= 0:
             raise SettingsError(
                 f"{PREFIX}MAX_UPLOAD_BYTES must be positive, got {self.max_upload_bytes}"
@@ -94,7 +114,11 @@ class Settings:
         for name, attr in {"GEODATA_DIR": "geodata_dir", "INSTANCE_DIR": "instance_dir"}.items():
             if env.get(PREFIX + name):
                 kwargs[attr] = Path(env[PREFIX + name]).expanduser()
-        for name, attr in {"PORT": "port", "MAX_UPLOAD_BYTES": "max_upload_bytes"}.items():
+        for name, attr in {
+            "PORT": "port",
+            "WORKERS": "workers",
+            "MAX_UPLOAD_BYTES": "max_upload_bytes",
+        }.items():
             if PREFIX + name in env:
                 try:
                     kwargs[attr] = int(env[PREFIX + name])

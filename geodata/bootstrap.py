@@ -1,6 +1,9 @@
 """``dxmap init``: create the store and load the area, boundaries, catalogue, targets, demo data.
 
-Every step is idempotent: running ``init`` again on a loaded store changes nothing.
+The whole load is one transaction under the store's initialisation lock
+(:func:`geodata.store.init_transaction`): it is committed complete or not at all, processes
+starting together on an empty store wait for the first one instead of loading twice, and running
+``init`` again on a loaded store changes nothing.
 """
 
 from __future__ import annotations
@@ -9,16 +12,24 @@ import inspect
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from geodata.areas.manifest import Area
+from geodata.areas.manifest import Area, ManifestError
 from geodata.areas.stored import store_area
 from geodata.boundaries import load as boundaries
+from geodata.boundaries.files import BoundaryLoadError
 from geodata.catalogue import indicators as catalogue
 from geodata.demo import generate as demo
-from geodata.store.engine import create_schema, transaction
+from geodata.store.engine import StoreLockTimeout, create_schema, init_transaction
+from geodata.store.models import Unit
 
 log = logging.getLogger(__name__)
+
+
+class InitError(RuntimeError):
+    """``init`` could not load the store; nothing was written. The message is one line."""
 
 
 @dataclass
@@ -29,7 +40,7 @@ class InitReport:
     findings: list[str] = field(default_factory=list)
 
 
-def _load_demo(session, area: Area) -> str:
+def _load_demo(session: Session, area: Area) -> str:
     """Call the demo with the area when it takes one (``load_demo(session, area)``)."""
     params = list(inspect.signature(demo.load_demo).parameters)
     if len(params) > 1 and params[1] != "seed":
@@ -39,8 +50,29 @@ def _load_demo(session, area: Area) -> str:
     return f"demo: the {area.demo!r} demo is not available; none loaded"
 
 
-def init_store(engine: Engine, area: Area, *, with_demo: bool = True) -> InitReport:
-    """Create the schema and load everything ``dxmap init`` promises for ``area``.
+def _one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+    return " ".join(text.split()) or exc.__class__.__name__
+
+
+def _has_units(session: Session) -> bool:
+    return bool(session.scalar(select(func.count(Unit.id))))
+
+
+def _load_catalogue(session: Session, area: Area) -> str:
+    files = {k: area.resolve(v) for k, v in area.catalogue.items() if k != "indicator_source"}
+    return catalogue.load_catalogue(
+        session,
+        sources=files.get("sources"),
+        targets=files.get("targets"),
+        indicator_source=area.catalogue.get("indicator_source"),
+    )
+
+
+def init_store(
+    engine: Engine, area: Area, *, with_demo: bool = True, if_empty: bool = False
+) -> InitReport:
+    """Create the schema and load everything ``dxmap init`` promises for ``area``, all or nothing.
 
     Parameters
     ----------
@@ -52,32 +84,45 @@ def init_store(engine: Engine, area: Area, *, with_demo: bool = True) -> InitRep
     with_demo : bool
         Also generate and load the area's demo dataset (``[area] demo``; skipped if already
         loaded, or when the area's demo is ``none``).
+    if_empty : bool
+        Load only if the store has no units yet (what an app starting on an empty store asks
+        for: if another process loaded it meanwhile, nothing is done).
 
     Returns
     -------
     InitReport
         Steps taken and load-check findings (invalid geometry repaired, children outside parents).
+
+    Raises
+    ------
+    InitError
+        A missing or unreadable file, a bad catalogue row, a database error, or another
+        process holding the lock too long; the message is one line naming the file (and row
+        and column) and the store is left exactly as it was.
     """
     report = InitReport()
-    create_schema(engine)
-    with transaction(engine) as session:
-        store_area(session, area)
-        files = {k: area.resolve(v) for k, v in area.catalogue.items() if k != "indicator_source"}
-        report.steps.append(
-            catalogue.load_catalogue(
-                session,
-                sources=files.get("sources"),
-                targets=files.get("targets"),
-                indicator_source=area.catalogue.get("indicator_source"),
-            )
-        )
-    with transaction(engine) as session:
-        loaded = boundaries.load_boundaries(session, area)
-        report.steps.append(loaded.summary)
-        report.findings.extend(loaded.findings)
-    if with_demo and area.demo != "none":
-        with transaction(engine) as session:
-            report.steps.append(_load_demo(session, area))
+    try:
+        with init_transaction(engine) as session:
+            create_schema(session.connection())
+            if if_empty and _has_units(session):
+                report.steps.append("store already initialised (by another process)")
+                return report
+            store_area(session, area)
+            report.steps.append(_load_catalogue(session, area))
+            loaded = boundaries.load_boundaries(session, area)
+            report.steps.append(loaded.summary)
+            report.findings.extend(loaded.findings)
+            if with_demo and area.demo != "none":
+                report.steps.append(_load_demo(session, area))
+    except (
+        BoundaryLoadError,
+        catalogue.CatalogueError,
+        ManifestError,
+        StoreLockTimeout,
+        OSError,
+        SQLAlchemyError,
+    ) as exc:
+        raise InitError(f"init failed, nothing was written: {_one_line(exc)}") from exc
     for finding in report.findings:
         log.warning("boundary check: %s", finding)
     return report

@@ -54,3 +54,29 @@ def test_the_area_is_read_from_dxmap_area_with_its_own_default_store(tmp_path: P
     settings = Settings.from_env({"DXMAP_AREA": "hcm", "DXMAP_INSTANCE_DIR": str(tmp_path)})
     assert settings.area == "hcm"
     assert settings.database_url == f"sqlite:///{(tmp_path / 'dxmap-hcm.sqlite').resolve()}"
+
+
+def test_workers_come_from_dxmap_workers_and_default_to_two() -> None:
+    assert Settings.from_env({}).workers == 2
+    assert Settings.from_env({"DXMAP_WORKERS": "5"}).workers == 5
+    with pytest.raises(SettingsError, match="DXMAP_WORKERS must be an integer"):
+        Settings.from_env({"DXMAP_WORKERS": "many"})
+    with pytest.raises(SettingsError, match="DXMAP_WORKERS must be at least 1"):
+        Settings.from_env({"DXMAP_WORKERS": "0"})
+
+
+def test_the_default_store_is_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.from_env({})
+    assert settings.instance_dir == tmp_path / "instance"
+    assert settings.database_url == f"sqlite:///{tmp_path.resolve() / 'instance' / 'dxmap.sqlite'}"
+
+
+def test_the_checkout_serves_its_top_level_assets_folder() -> None:
+    from app.settings import assets_dir
+
+    repo = Path(__file__).resolve().parents[2]
+    assert assets_dir() == repo / "assets"
+    assert (assets_dir() / "dxmap.js").is_file()
