@@ -37,6 +37,7 @@ from geodata.areas.vintages import vintage_for_period
 from geodata.demo.calibrate import calibrate_capped, integerize
 from geodata.demo.inputs import leaf_units, successors_from_store
 from geodata.demo.options import CalibratedOptions, calibrated_options
+from geodata.demo.synthetic import load_synthetic
 from geodata.demo.values import RATIO_INDICATORS, demo_observations
 from geodata.demo.villages import allocate_villages, make_villages
 from geodata.demo.write import write_demo
@@ -173,8 +174,6 @@ def load_demo(session: Session, area: DemoArea) -> str:
     if existing:
         return f"demo: {existing} villages already loaded, nothing to do"
     if kind == "synthetic":
-        from geodata.demo.synthetic import load_synthetic
-
         return load_synthetic(session, area)
     data = _calibrated(session, area)
     return write_demo(session, data.villages, data.parents, data.observations)
