@@ -33,12 +33,16 @@ def _column(values: pd.Series | np.ndarray) -> list:
 def insert_frame(session: Session, model: type, frame: pd.DataFrame, fields: Iterable[str]) -> int:
     """Insert the rows of ``frame`` (its ``fields`` columns) into ``model``'s table, in chunks.
 
+    The rows go to the driver as tuples (no per-row parameter processing: demo rows are plain
+    strings and numbers), on the session's connection and transaction: through ``COPY`` on
+    PostgreSQL with psycopg 3, else through the driver's ``executemany``.
+
     Parameters
     ----------
     session : sqlalchemy.orm.Session
         An open session inside a transaction.
     model : type
-        A store model (its table is written with Core ``insert``).
+        A store model.
     frame : pandas.DataFrame
         One row per record.
     fields : iterable of str
@@ -51,12 +55,35 @@ def insert_frame(session: Session, model: type, frame: pd.DataFrame, fields: Ite
     """
     fields = tuple(fields)
     connection = session.connection()
-    statement = insert(model.__table__)
+    table = model.__table__
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(connection.dialect.paramstyle)
+    preparer = connection.dialect.identifier_preparer
+    sql = (
+        f"INSERT INTO {preparer.format_table(table)} "
+        f"({', '.join(preparer.quote(f) for f in fields)}) "
+        f"VALUES ({', '.join([marker or ''] * len(fields))})"
+    )
+    driver = connection.connection.driver_connection
+    copy = None
+    if connection.dialect.name == "postgresql" and hasattr(driver, "cursor"):
+        cursor = driver.cursor()
+        if hasattr(cursor, "copy"):
+            copy = (
+                f"COPY {preparer.format_table(table)} "
+                f"({', '.join(preparer.quote(f) for f in fields)}) FROM STDIN"
+            )
     for start in range(0, len(frame), CHUNK):
         part = frame.iloc[start : start + CHUNK]
         columns = [_column(part[f]) for f in fields]
-        rows = [dict(zip(fields, row, strict=True)) for row in zip(*columns, strict=True)]
-        connection.execute(statement, rows)
+        if copy is not None:
+            with cursor.copy(copy) as stream:
+                for row in zip(*columns, strict=True):
+                    stream.write_row(row)
+        elif marker is None:  # an unusual driver: let SQLAlchemy bind the parameters
+            rows = [dict(zip(fields, row, strict=True)) for row in zip(*columns, strict=True)]
+            connection.execute(insert(table), rows)
+        else:
+            connection.exec_driver_sql(sql, list(zip(*columns, strict=True)))
     return len(frame)
 
 
