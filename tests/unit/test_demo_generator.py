@@ -12,6 +12,7 @@ import pytest
 import shapely
 
 from geodata.demo import generate as demo
+from geodata.demo.options import DemoOptionsError
 
 BRVT_DEMO = Path(__file__).parents[2] / "geodata" / "areas" / "data" / "brvt-demo.toml"
 OPTIONS = demo.calibrated_options(tomllib.loads(BRVT_DEMO.read_text("utf-8"))["demo"])
@@ -186,3 +187,19 @@ def test_allocation_sums_to_total_and_respects_fixed_units(inputs):
     assert counts.sum() == 503
     assert counts["26677"] == 6
     assert counts.min() >= 3
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.pop("seed"), r"\[demo\] seed: missing"),
+        (lambda t: t.update(villages_total="many"), r"\[demo\] villages_total: bad value"),
+        (lambda t: t["published"].pop("period"), r"\[demo.published\] period: missing"),
+        (lambda t: t["published"]["root"].pop("code"), r"\[demo.published.root\] code: missing"),
+    ],
+)
+def test_a_bad_demo_table_is_refused_naming_the_table_and_key(change, message):
+    table = tomllib.loads(BRVT_DEMO.read_text("utf-8"))["demo"]
+    change(table)
+    with pytest.raises(DemoOptionsError, match=message):
+        demo.calibrated_options(table)

@@ -1,10 +1,12 @@
-"""The synthetic demo on the real 168 communes of TP Hồ Chí Minh (2025-07), in a SQLite store."""
+"""The synthetic demo on real areas: the 168 communes of TP Hồ Chí Minh, BR-VT's three vintages."""
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -14,6 +16,7 @@ import shapely
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from geodata.areas.vintages import stored_vintages
 from geodata.catalogue.indicators import load_catalogue
 from geodata.demo import load_demo
 from geodata.store.engine import create_schema, make_engine
@@ -139,3 +142,49 @@ def test_con_dao_off_the_coast_scores_below_the_city_wards(hcm):
     frame = pd.DataFrame(rows, columns=["unit", "num", "den"]).groupby("unit").sum()
     rate = frame["num"] / frame["den"]
     assert rate[CON_DAO] < rate[rate.index.isin(wards)].quantile(0.1)
+
+
+@pytest.fixture(scope="module")
+def brvt_synthetic(tmp_path_factory: pytest.TempPathFactory, geodata_dir: Path):
+    """The BR-VT store (three vintages and their crosswalk) with the synthetic demo instead."""
+    from geodata.bootstrap import init_store
+
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('brvt') / 'dxmap.sqlite'}")
+    init_store(engine, geodata_dir, with_demo=False)
+    with Session(engine) as session, session.begin():
+        area = SimpleNamespace(
+            key="brvt", demo="synthetic", demo_options={}, vintages=stored_vintages(session)
+        )
+        load_demo(session, area)
+    yield engine
+    engine.dispose()
+
+
+def test_synthetic_villages_follow_their_commune_through_every_vintage(
+    brvt_synthetic, geodata_dir: Path
+):
+    with (geodata_dir / "crosswalk_77_2024_to_2025-07.csv").open(encoding="utf-8") as handle:
+        successor = {row["code_2024"]: row["code_2025_07"] for row in csv.DictReader(handle)}
+    with Session(brvt_synthetic) as session:
+        parents = pd.DataFrame(
+            session.execute(
+                select(
+                    VillageParent.village_code, VillageParent.vintage_key, VillageParent.unit_code
+                )
+            ).all(),
+            columns=["village", "vintage", "unit"],
+        ).pivot(index="village", columns="vintage", values="unit")
+        units = {(v, c) for v, c in session.execute(select(Unit.vintage_key, Unit.code)).all()}
+        periods = set(session.scalars(select(Observation.period).distinct()))
+        in_force = dict(
+            session.execute(select(Observation.period, Observation.vintage_key).distinct()).all()
+        )
+    assert list(parents.columns) == ["2020", "2025-01", "2025-07"]
+    assert parents.notna().all().all()
+    assert parents["2020"].nunique() == 83  # 82 communes and Côn Đảo, a district without communes
+    assert parents.groupby("2020").size().between(20, 40).all()
+    for vintage in parents.columns:
+        assert all((vintage, code) in units for code in parents[vintage])
+    assert (parents["2025-07"] == parents["2020"].map(successor)).all()
+    assert periods == {str(y) for y in range(2020, date.today().year + 1)}
+    assert in_force["2024"] == "2020" and in_force["2025"] == "2025-07"
