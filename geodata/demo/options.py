@@ -102,6 +102,8 @@ def calibrated_options(demo: Mapping[str, Any]) -> CalibratedOptions:
     DemoOptionsError
         Naming the table and key that is missing or bad.
     """
+    if "seed" not in demo and isinstance(demo.get("demo"), Mapping):
+        demo = demo["demo"]  # the whole snippet rather than its [demo] table
     villages = dict(demo.get("villages", {}))
     published = demo.get("published")
     if not isinstance(published, Mapping):

@@ -9,6 +9,7 @@ mobile broadband, villages without a community technology team in remote rural c
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -231,16 +232,16 @@ def _ratio_other_period(
     den_cal: np.ndarray,
     den: np.ndarray,
     rng: np.random.Generator,
-    trend: Mapping[str, Mapping[str, object]],
+    trend: Mapping[str, Mapping[str, Any]],
 ) -> np.ndarray:
     rate_cal = num_cal / den_cal
     step = trend.get(period, {}).get(indicator)
     if step is None:
         raise ValueError(f'[demo.trend."{period}"] {indicator}: missing')
     if indicator in UNCAPPED:
-        low, high = step  # type: ignore[misc]
+        low, high = step
         return np.round(rate_cal * rng.uniform(low, high, len(den)) * den)
-    rate = sigmoid(logit(rate_cal) + float(step) + rng.normal(0, 0.1, len(den)))  # type: ignore[arg-type]
+    rate = sigmoid(logit(rate_cal) + float(step) + rng.normal(0, 0.1, len(den)))
     if period > cal:
         rate = np.where(rate_cal >= 1.0, 1.0, np.maximum(rate, rate_cal))
     return np.minimum(np.round(rate * den), den)
