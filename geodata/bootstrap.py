@@ -8,7 +8,6 @@ starting together on an empty store wait for the first one instead of loading tw
 
 from __future__ import annotations
 
-import inspect
 import logging
 from dataclasses import dataclass, field
 
@@ -38,16 +37,6 @@ class InitReport:
 
     steps: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
-
-
-def _load_demo(session: Session, area: Area) -> str:
-    """Call the demo with the area when it takes one (``load_demo(session, area)``)."""
-    params = list(inspect.signature(demo.load_demo).parameters)
-    if len(params) > 1 and params[1] != "seed":
-        return demo.load_demo(session, area)
-    if area.demo == "brvt-2024":
-        return demo.load_demo(session)
-    return f"demo: the {area.demo!r} demo is not available; none loaded"
 
 
 def _one_line(exc: BaseException) -> str:
@@ -113,7 +102,7 @@ def init_store(
             report.steps.append(loaded.summary)
             report.findings.extend(loaded.findings)
             if with_demo and area.demo != "none":
-                report.steps.append(_load_demo(session, area))
+                report.steps.append(demo.load_demo(session, area))
     except (
         BoundaryLoadError,
         catalogue.CatalogueError,
@@ -121,6 +110,7 @@ def init_store(
         StoreLockTimeout,
         OSError,
         SQLAlchemyError,
+        ValueError,  # a bad [demo] table, named by its key
     ) as exc:
         raise InitError(f"init failed, nothing was written: {_one_line(exc)}") from exc
     for finding in report.findings:

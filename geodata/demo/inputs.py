@@ -1,17 +1,19 @@
-"""What the demo generator reads from the store: the 2020 leaf units and their successors."""
+"""What the demo generators read from the store: the oldest vintage's leaf units, successors."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pandas as pd
 import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.areas.crosswalk import stored_links
+from geodata.areas.crosswalk import crosswalk_path
 from geodata.store.models import Unit
 
 
-def leaf_units(session: Session, vintage: str = "2020") -> pd.DataFrame:
+def leaf_units(session: Session, vintage: str, top_level: str | None = None) -> pd.DataFrame:
     """Read the leaf units of ``vintage`` (units without children, below the root) with geometry.
 
     Parameters
@@ -20,6 +22,8 @@ def leaf_units(session: Session, vintage: str = "2020") -> pd.DataFrame:
         An open session on a store whose boundaries are loaded.
     vintage : str
         Vintage key.
+    top_level : str, optional
+        The vintage's top level (its root units are never leaves); ``country`` units never are.
 
     Returns
     -------
@@ -42,7 +46,7 @@ def leaf_units(session: Session, vintage: str = "2020") -> pd.DataFrame:
     parents = {r.parent_code for r in rows if r.parent_code}
     out = []
     for r in rows:
-        if r.level == "province" or r.code in parents:
+        if r.level in ("country", top_level) or r.code in parents:
             continue
         full = shapely.from_wkb(bytes(r.geometry)) if r.geometry is not None else None
         shown = (
@@ -71,22 +75,29 @@ def leaf_units(session: Session, vintage: str = "2020") -> pd.DataFrame:
     return pd.DataFrame(out).sort_values("code", ignore_index=True)
 
 
-def successors_from_store(session: Session, codes: list[str]) -> pd.DataFrame:
-    """Map 2020 leaf units to their 2025-01 and 2025-07 successors through the crosswalk.
+def successors_from_store(
+    session: Session, codes: list[str], base_vintage: str, later: Sequence[str]
+) -> pd.DataFrame:
+    """Map leaf units of ``base_vintage`` to their successors in each later vintage.
 
     Parameters
     ----------
     session : sqlalchemy.orm.Session
         An open session.
     codes : list of str
-        2020 unit codes.
+        Unit codes of ``base_vintage``.
+    base_vintage : str
+        The vintage of ``codes`` (the area's oldest).
+    later : sequence of str
+        The later vintage keys.
 
     Returns
     -------
     pandas.DataFrame
-        ``code, code_2025_01, code_2025_07``. A unit without a link keeps its own code if a
-        unit with that code exists in the later vintage; a unit split over several successors
-        goes to the one with the largest weight.
+        ``code`` and one column per later vintage key. A unit goes along the crosswalk (direct
+        links, or links composed through intermediate vintages); a unit split over several
+        successors goes to the one with the largest weight; a unit without a link keeps its own
+        code if a unit with that code exists in the later vintage.
 
     Raises
     ------
@@ -94,19 +105,21 @@ def successors_from_store(session: Session, codes: list[str]) -> pd.DataFrame:
         If a unit has neither a link nor a same-code unit in a later vintage.
     """
     out = pd.DataFrame({"code": codes})
-    for vintage in ("2025-01", "2025-07"):
-        links = stored_links(session, "2020", vintage)
+    for vintage in later:
+        try:
+            links = crosswalk_path(session, base_vintage, vintage)
+        except ValueError:
+            links = pd.DataFrame(columns=["code", "parent_code", "weight"])
         best = (
-            links.sort_values(["from_code", "weight", "to_code"], ascending=[True, False, True])
-            .drop_duplicates("from_code")
-            .set_index("from_code")["to_code"]
+            links.sort_values(["code", "weight", "parent_code"], ascending=[True, False, True])
+            .drop_duplicates("code")
+            .set_index("code")["parent_code"]
         )
         existing = set(session.scalars(select(Unit.code).where(Unit.vintage_key == vintage)).all())
-        column = "code_" + vintage.replace("-", "_")
         mapped = out["code"].map(best)
         same = out["code"].where(out["code"].isin(existing))
-        out[column] = mapped.fillna(same)
-        missing = out.loc[out[column].isna(), "code"].tolist()
+        out[vintage] = mapped.fillna(same)
+        missing = out.loc[out[vintage].isna(), "code"].tolist()
         if missing:
             raise ValueError(f"no crosswalk link or same-code unit in {vintage} for {missing}")
     return out

@@ -1,37 +1,28 @@
-"""The demo's indicator values: synthetic village numerators calibrated to the published figures.
+"""The calibrated demo's values: synthetic village numerators calibrated to published figures.
 
-2024 village rates follow each village's spatial score and add up exactly to the article's
-province figures (and to Phước Hưng's); 2023 is lower, with real gaps (villages without mobile
-broadband, villages without a community technology team); 2025 is slightly higher.
+Village rates of the published period follow each village's spatial score and add up exactly to
+the root's published figures (and to those of each unit in ``[demo.published.units]``); the other
+periods shift from there (``[demo.trend]``), with real gaps in ``[demo.gaps]`` (villages without
+mobile broadband, villages without a community technology team in remote rural communes).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from geodata.demo.calibrate import calibrate_capped, calibrate_uncapped, logit, sigmoid
-from geodata.demo.published import (
-    DIGITAL_SIGNATURE_PH_SYNTHETIC,
-    PUBLISHED_PHUOC_HUNG_2024,
-    PUBLISHED_PROVINCE_2024,
-    ROOT_CODE,
-    published_rows,
-)
-from geodata.demo.villages import PHUOC_HUNG
+from geodata.demo.options import CalibratedOptions, percent_to_rate
+from geodata.demo.published import published_rows
 
 DEMO_SOURCE = "dxmap_demo"
-DATA_VINTAGE = {"2023": "2020", "2024": "2020", "2025": "2025-07"}
-REMOTE_DISTRICTS = ("750", "751", "755")
 
-# Design choices of the generator (not published anywhere): the 2024 province level of the
-# indicators the article gives no province figure for, and how strongly each indicator follows
-# the urban/remote gradient (logit units per unit of the spatial score).
-SYNTHETIC_ANCHOR_2024 = {
-    "digital_signature_adults": 0.21,
-    "ecommerce_farm_households": 0.48,
-    "online_utility_bills": 0.82,
-}
+# Design choices of the generator (not published anywhere, not of one area): how strongly each
+# indicator follows the urban/remote gradient (logit units per unit of the spatial score), and
+# which village quantity is its denominator.
 SENSITIVITY = {
     "smartphone_households": 0.8,
     "fibre_households": 0.25,  # on the log scale: fibre is a subscriptions-per-household ratio
@@ -55,35 +46,27 @@ DENOMINATOR = {
     "online_utility_bills": "utility_bills",
 }
 RATIO_INDICATORS = tuple(DENOMINATOR)
-# Logit shift from 2024 to 2023 (negative) and to 2025 (positive); fibre uses a factor instead.
-SHIFT_2023 = {
-    "smartphone_households": -0.6,
-    "eid_adults": -0.9,
-    "public_service_accounts": -0.7,
-    "payment_accounts_15plus": -0.5,
-    "cashless_merchants": -0.8,
-    "digital_signature_adults": -0.7,
-    "ecommerce_farm_households": -0.8,
-    "online_utility_bills": -0.6,
-}
-SHIFT_2025 = {
-    "smartphone_households": 0.3,
-    "eid_adults": 0.5,
-    "public_service_accounts": 0.35,
-    "payment_accounts_15plus": 0.3,
-    "cashless_merchants": 0.3,
-    "digital_signature_adults": 0.4,
-    "ecommerce_farm_households": 0.35,
-    "online_utility_bills": 0.3,
-}
-FIBRE_FACTOR = {"2023": (0.85, 0.92), "2025": (1.01, 1.05)}
-BROADBAND_GAPS_2023 = 19
-TEAM_GAPS_2023 = 11
-FULL_ONLINE = {"2023": (1394, 1640), "2025": (1712, 1712)}
+UNCAPPED = ("fibre_households",)  # ratios that may exceed 100 % in a village
+# Village indicators that are not ratios: a 0/1 share of villages, and a count per village.
+COVERAGE = "mobile_broadband_villages"
+TEAMS = "community_tech_teams"
+DENOMINATOR_KINDS = (
+    "households",
+    "adults",
+    "people_15plus",
+    "merchants",
+    "farm_households",
+    "utility_bills",
+)
 
 
-def demo_observations(villages: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Return every demo observation: synthetic village and province rows, published rows.
+def demo_observations(
+    villages: pd.DataFrame,
+    rng: np.random.Generator,
+    options: CalibratedOptions,
+    period_vintage: Mapping[str, str],
+) -> pd.DataFrame:
+    """Return every demo observation: synthetic village and root rows, published rows.
 
     Parameters
     ----------
@@ -91,6 +74,10 @@ def demo_observations(villages: pd.DataFrame, rng: np.random.Generator) -> pd.Da
         From :func:`geodata.demo.villages.make_villages`.
     rng : numpy.random.Generator
         The generator to draw from (after the villages were drawn).
+    options : CalibratedOptions
+        The area's ``[demo]`` table.
+    period_vintage : mapping
+        The vintage in force for each period of ``options.periods``.
 
     Returns
     -------
@@ -99,65 +86,62 @@ def demo_observations(villages: pd.DataFrame, rng: np.random.Generator) -> pd.Da
         provenance, source_key, note``.
     """
     n = len(villages)
+    cal = options.period
+    others = [p for p in options.periods if p != cal]
     frames: list[pd.DataFrame] = []
-    denominators = {
-        kind: villages[kind].to_numpy()
-        for kind in (
-            "households",
-            "adults",
-            "people_15plus",
-            "merchants",
-            "farm_households",
-            "utility_bills",
-        )
-    }
-    yearly_den = {
-        "2024": denominators,
-        "2023": {k: np.round(v * rng.uniform(0.97, 0.995, n)) for k, v in denominators.items()},
-        "2025": {k: np.round(v * rng.uniform(1.005, 1.03, n)) for k, v in denominators.items()},
-    }
+    denominators = {kind: villages[kind].to_numpy() for kind in DENOMINATOR_KINDS}
+    yearly_den = {cal: denominators}
+    for period in others:
+        low, high = (0.97, 0.995) if period < cal else (1.005, 1.03)
+        yearly_den[period] = {
+            k: np.round(v * rng.uniform(low, high, n)) for k, v in denominators.items()
+        }
+    rows = _RowMaker(villages, period_vintage)
     for indicator in RATIO_INDICATORS:
         kind = DENOMINATOR[indicator]
-        den24 = denominators[kind]
-        num24 = _ratio_2024(villages, indicator, den24, rng)
-        frames.append(_obs_rows(villages, indicator, "2024", num24, den24))
-        for period in ("2023", "2025"):
+        den_cal = denominators[kind]
+        num_cal = _ratio_calibrated(villages, indicator, den_cal, rng, options)
+        frames.append(rows(indicator, cal, num_cal, den_cal))
+        for period in others:
             den = yearly_den[period][kind]
-            num = _ratio_other_year(indicator, period, num24, den24, den, rng)
-            frames.append(_obs_rows(villages, indicator, period, num, den))
+            num = _ratio_other_period(
+                indicator, period, cal, num_cal, den_cal, den, rng, options.trend
+            )
+            frames.append(rows(indicator, period, num, den))
 
     ones = np.ones(n)
-    broadband_2023 = ones.copy()
-    broadband_2023[_remote_pick(villages, BROADBAND_GAPS_2023, rng)] = 0
-    teams_2023 = ones.copy()
-    teams_2023[_remote_pick(villages, TEAM_GAPS_2023, rng)] = 0
-    for period, covered, teams in (
-        ("2023", broadband_2023, teams_2023),
-        ("2024", ones, ones),
-        ("2025", ones, ones),
-    ):
-        frames.append(_obs_rows(villages, "mobile_broadband_villages", period, covered, ones))
-        frames.append(_obs_rows(villages, "community_tech_teams", period, None, None, teams))
+    gapped = {}
+    for indicator, k in options.gaps.items():
+        flags = ones.copy()
+        flags[_remote_pick(villages, k, rng, options)] = 0
+        gapped[indicator] = flags
+    for period in options.periods:
 
-    province_rows = []
-    for period, (num, den) in FULL_ONLINE.items():
-        province_rows.append(
-            {
-                "indicator_key": "full_online_procedures",
-                "period": period,
-                "vintage_key": DATA_VINTAGE[period],
-                "level": "province",
-                "code": ROOT_CODE,
-                "numerator": float(num),
-                "denominator": float(den),
-                "value": 100.0 * num / den,
-                "provenance": "synthetic",
-                "source_key": DEMO_SOURCE,
-                "note": "",
-            }
-        )
-    frames.append(pd.DataFrame(province_rows))
-    frames.append(published_rows())
+        def flags(key: str, period: str = period) -> np.ndarray:
+            return gapped.get(key, ones) if period == options.gaps_period else ones
+
+        frames.append(rows(COVERAGE, period, flags(COVERAGE), ones))
+        frames.append(rows(TEAMS, period, None, None, flags(TEAMS)))
+
+    root_rows = [
+        {
+            "indicator_key": indicator,
+            "period": period,
+            "vintage_key": period_vintage[period],
+            "level": options.root.level,
+            "code": options.root.code,
+            "numerator": float(num),
+            "denominator": float(den),
+            "value": 100.0 * num / den,
+            "provenance": "synthetic",
+            "source_key": DEMO_SOURCE,
+            "note": "",
+        }
+        for indicator, by_period in options.root_rows.items()
+        for period, (num, den) in by_period.items()
+    ]
+    frames.append(pd.DataFrame(root_rows))
+    frames.append(published_rows(options, period_vintage[cal]))
     observations = pd.concat(frames, ignore_index=True)
     villages_rates = observations["level"] == "village"
     computed = 100.0 * observations["numerator"] / observations["denominator"]
@@ -167,83 +151,109 @@ def demo_observations(villages: pd.DataFrame, rng: np.random.Generator) -> pd.Da
     return observations
 
 
-def _obs_rows(
+class _RowMaker:
+    """Builds the village rows of one indicator and period."""
+
+    def __init__(self, villages: pd.DataFrame, period_vintage: Mapping[str, str]) -> None:
+        self.codes = villages["code"].to_numpy()
+        self.period_vintage = period_vintage
+
+    def __call__(
+        self,
+        indicator: str,
+        period: str,
+        numerator: np.ndarray | None,
+        denominator: np.ndarray | None,
+        value: np.ndarray | None = None,
+    ) -> pd.DataFrame:
+        n = len(self.codes)
+        nan = np.full(n, np.nan)
+        return pd.DataFrame(
+            {
+                "indicator_key": indicator,
+                "period": period,
+                "vintage_key": self.period_vintage[period],
+                "level": "village",
+                "code": self.codes,
+                "numerator": nan if numerator is None else numerator.astype(float),
+                "denominator": nan if denominator is None else denominator.astype(float),
+                "value": nan if value is None else value.astype(float),
+                "provenance": "synthetic",
+                "source_key": DEMO_SOURCE,
+                "note": "",
+            }
+        )
+
+
+def _ratio_calibrated(
     villages: pd.DataFrame,
     indicator: str,
-    period: str,
-    numerator: np.ndarray,
-    denominator: np.ndarray | None,
-    value: np.ndarray | None = None,
-) -> pd.DataFrame:
-    n = len(villages)
-    return pd.DataFrame(
-        {
-            "indicator_key": indicator,
-            "period": period,
-            "vintage_key": DATA_VINTAGE[period],
-            "level": "village",
-            "code": villages["code"].to_numpy(),
-            "numerator": numerator.astype(float) if numerator is not None else np.full(n, np.nan),
-            "denominator": denominator.astype(float)
-            if denominator is not None
-            else np.full(n, np.nan),
-            "value": value.astype(float) if value is not None else np.full(n, np.nan),
-            "provenance": "synthetic",
-            "source_key": DEMO_SOURCE,
-            "note": "",
-        }
-    )
-
-
-def _ratio_2024(
-    villages: pd.DataFrame, indicator: str, den: np.ndarray, rng: np.random.Generator
+    den: np.ndarray,
+    rng: np.random.Generator,
+    options: CalibratedOptions,
 ) -> np.ndarray:
     score = villages["score"].to_numpy()
     noise = rng.normal(0, 0.15, len(villages))
-    in_ph = (villages["unit_code"] == PHUOC_HUNG).to_numpy()
-    if indicator == "fibre_households":
+    root_rate = options.root.target(indicator)
+    if indicator in UNCAPPED:
         base = SENSITIVITY[indicator] * score + 0.3 * noise
-        total = round(PUBLISHED_PROVINCE_2024[indicator] * den.sum())
-        return calibrate_uncapped(base, den, total)
-    anchor = PUBLISHED_PROVINCE_2024.get(indicator, SYNTHETIC_ANCHOR_2024.get(indicator))
-    base = logit(anchor) + SENSITIVITY[indicator] * score + noise
-    ph_rate = PUBLISHED_PHUOC_HUNG_2024.get(indicator)
-    if indicator == "digital_signature_adults":
-        ph_rate = DIGITAL_SIGNATURE_PH_SYNTHETIC
+        return calibrate_uncapped(base, den, round(root_rate * den.sum()))
+    if root_rate is None:
+        if indicator not in options.anchor:
+            raise ValueError(f"[demo.anchor] {indicator}: missing (no published root figure)")
+        root_rate = percent_to_rate(options.anchor[indicator])
+    base = logit(root_rate) + SENSITIVITY[indicator] * score + noise
+    total = round(root_rate * den.sum())
+    unit_codes = villages["unit_code"].to_numpy()
+    targets = []
+    for unit in options.units:
+        rate = unit.target(indicator)
+        mask = unit_codes == unit.code
+        if rate is not None and mask.any():
+            targets.append((mask, rate))
+    if not targets:
+        return calibrate_capped(base, den, total)
     num = np.zeros(len(villages), dtype=np.int64)
-    total = round(anchor * den.sum())
-    if ph_rate is not None and in_ph.any():
-        ph_total = round(ph_rate * den[in_ph].sum())
-        num[in_ph] = calibrate_capped(base[in_ph], den[in_ph], ph_total)
-        num[~in_ph] = calibrate_capped(base[~in_ph], den[~in_ph], total - ph_total)
-    else:
-        num = calibrate_capped(base, den, total)
+    rest = np.ones(len(villages), dtype=bool)
+    for mask, rate in targets:
+        unit_total = round(rate * den[mask].sum())
+        num[mask] = calibrate_capped(base[mask], den[mask], unit_total)
+        rest &= ~mask
+        total -= unit_total
+    num[rest] = calibrate_capped(base[rest], den[rest], total)
     return num
 
 
-def _ratio_other_year(
+def _ratio_other_period(
     indicator: str,
     period: str,
-    num24: np.ndarray,
-    den24: np.ndarray,
+    cal: str,
+    num_cal: np.ndarray,
+    den_cal: np.ndarray,
     den: np.ndarray,
     rng: np.random.Generator,
+    trend: Mapping[str, Mapping[str, Any]],
 ) -> np.ndarray:
-    rate24 = num24 / den24
-    if indicator == "fibre_households":
-        return np.round(rate24 * rng.uniform(*FIBRE_FACTOR[period], len(den)) * den)
-    shift = (SHIFT_2023 if period == "2023" else SHIFT_2025)[indicator]
-    rate = sigmoid(logit(rate24) + shift + rng.normal(0, 0.1, len(den)))
-    if period == "2025":
-        rate = np.where(rate24 >= 1.0, 1.0, np.maximum(rate, rate24))
+    rate_cal = num_cal / den_cal
+    step = trend.get(period, {}).get(indicator)
+    if step is None:
+        raise ValueError(f'[demo.trend."{period}"] {indicator}: missing')
+    if indicator in UNCAPPED:
+        low, high = step
+        return np.round(rate_cal * rng.uniform(low, high, len(den)) * den)
+    rate = sigmoid(logit(rate_cal) + float(step) + rng.normal(0, 0.1, len(den)))
+    if period > cal:
+        rate = np.where(rate_cal >= 1.0, 1.0, np.maximum(rate, rate_cal))
     return np.minimum(np.round(rate * den), den)
 
 
-def _remote_pick(villages: pd.DataFrame, k: int, rng: np.random.Generator) -> np.ndarray:
+def _remote_pick(
+    villages: pd.DataFrame, k: int, rng: np.random.Generator, options: CalibratedOptions
+) -> np.ndarray:
     """Pick ``k`` villages drawn from rural communes of remote districts (lowest scores)."""
     rural = villages["unit_type"].isin(("Xã", "Huyện"))  # not phường or thị trấn
-    remote = villages["district_code"].isin(REMOTE_DISTRICTS) & rural
-    remote &= villages["unit_code"] != PHUOC_HUNG
+    remote = villages["district_code"].isin(options.remote) & rural
+    remote &= ~villages["unit_code"].isin([u.code for u in options.units])
     candidates = np.flatnonzero(remote.to_numpy())
     weights = np.exp(-3.0 * villages["score"].to_numpy()[candidates])
     return rng.choice(candidates, size=k, replace=False, p=weights / weights.sum())

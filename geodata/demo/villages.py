@@ -1,9 +1,10 @@
-"""The demo villages: how many per unit, where, what they are called, and their sizes.
+"""The calibrated demo's villages: how many per unit, where, what they are called, their sizes.
 
-Villages are drawn inside the 2020 leaf units (82 communes and the commune-less Côn Đảo district):
-6 in Xã Phước Hưng and 10 in Côn Đảo (as in the article), the rest by area and urbanity. Each
-village gets households, adults and other denominators, and a spatial ``score`` (urban phường
-higher, remote rural and island areas lower) that the indicator values follow.
+Villages are drawn inside the leaf units of the area's oldest vintage (communes, and districts
+without communes): the units of ``[demo.villages] fixed`` get their published number, the rest
+are allocated by area and urbanity. Each village gets households, adults and other denominators,
+and a spatial ``score`` (urban phường higher, the districts of ``[demo.urbanity]`` up or down)
+that the indicator values follow.
 """
 
 from __future__ import annotations
@@ -16,44 +17,33 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geodata.areas.text import search_key
+from geodata.demo.options import CalibratedOptions
 
-TOTAL_VILLAGES = 503
-PHUOC_HUNG = "26677"
-PHUOC_HUNG_VILLAGES = 6
-CON_DAO = "755"
-CON_DAO_VILLAGES = 10
-DISTRICT_EFFECT = {
-    "747": 0.30,  # Vũng Tàu
-    "748": 0.25,  # Bà Rịa
-    "754": 0.10,  # Phú Mỹ
-    "752": 0.05,  # Long Điền
-    "753": -0.10,  # Đất Đỏ
-    "750": -0.35,  # Châu Đức
-    "751": -0.35,  # Xuyên Mộc
-    "755": -0.70,  # Côn Đảo (island)
-}
 URBANITY = {"Phường": 1.0, "Thị trấn": 0.5, "Xã": 0.0}
 
 
-def allocate_villages(units: pd.DataFrame, total: int = TOTAL_VILLAGES) -> pd.Series:
+def allocate_villages(
+    units: pd.DataFrame, total: int, fixed: dict[str, int] | None = None
+) -> pd.Series:
     """Decide how many villages each leaf unit gets.
 
     Parameters
     ----------
     units : pandas.DataFrame
-        Leaf units of the 2020 vintage with ``code``, ``type`` and ``area_km2``.
+        Leaf units of the oldest vintage with ``code``, ``type`` and ``area_km2``.
     total : int
         Number of villages in all.
+    fixed : dict, optional
+        Villages of units whose number is known (``[demo.villages] fixed``).
 
     Returns
     -------
     pandas.Series
-        Villages per unit code (integers >= 3) summing to ``total``: 6 in Phước Hưng, 10 in Côn
-        Đảo, and the rest by largest remainder on a weight that gives urban units more khu phố
+        Villages per unit code (integers >= 3) summing to ``total``: the fixed units their
+        number, the rest by largest remainder on a weight that gives urban units more khu phố
         per km² and large rural communes more ấp.
     """
-    fixed = {PHUOC_HUNG: PHUOC_HUNG_VILLAGES, CON_DAO: CON_DAO_VILLAGES}
-    fixed = {code: n for code, n in fixed.items() if code in set(units["code"])}
+    fixed = {code: n for code, n in (fixed or {}).items() if code in set(units["code"])}
     rest = units[~units["code"].isin(fixed)].sort_values("code")
     base = rest["type"].map({"Phường": 5.5, "Thị trấn": 7.5}).fillna(4.0).to_numpy()
     weight = base + np.minimum(rest["area_km2"].to_numpy() / 12.0, 4.0)
@@ -77,7 +67,9 @@ def allocate_villages(units: pd.DataFrame, total: int = TOTAL_VILLAGES) -> pd.Se
     return out.sort_index()
 
 
-def village_prefix(unit_type: str, district_code: str | None = None) -> str:
+def village_prefix(
+    unit_type: str, district_code: str | None = None, thon: tuple[str, ...] = ()
+) -> str:
     """Return the word for a village in a unit of this type ("Khu phố", "Ấp", "Thôn" ...).
 
     Parameters
@@ -85,7 +77,9 @@ def village_prefix(unit_type: str, district_code: str | None = None) -> str:
     unit_type : str
         The unit's type (Phường, Thị trấn, Xã, Huyện ...).
     district_code : str, optional
-        The unit's district (communes of Châu Đức, 750, use "Thôn").
+        The unit's district.
+    thon : tuple of str
+        Districts whose communes use "Thôn" rather than "Ấp" (``[demo.villages] thon``).
 
     Returns
     -------
@@ -95,7 +89,7 @@ def village_prefix(unit_type: str, district_code: str | None = None) -> str:
     if unit_type in ("Phường", "Thị trấn"):
         return "Khu phố"
     if unit_type == "Xã":
-        return "Thôn" if district_code == "750" else "Ấp"
+        return "Thôn" if district_code in thon else "Ấp"
     return "Khu dân cư"
 
 
@@ -141,18 +135,27 @@ def sample_points(
 
 
 def make_villages(
-    units: pd.DataFrame, successors: pd.DataFrame, rng: np.random.Generator
+    units: pd.DataFrame,
+    successors: pd.DataFrame,
+    rng: np.random.Generator,
+    options: CalibratedOptions,
+    base_vintage: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Draw the villages of the 2020 leaf units and their parents in every vintage.
+    """Draw the villages of the oldest vintage's leaf units and their parents in every vintage.
 
     Parameters
     ----------
     units : pandas.DataFrame
-        Leaf units of 2020 with ``code, name, type, level, parent_code, geometry, area_km2``.
+        Leaf units of ``base_vintage`` with ``code, name, type, level, parent_code, geometry,
+        area_km2``.
     successors : pandas.DataFrame
-        ``code``, ``code_2025_01``, ``code_2025_07``.
+        ``code`` and one column per later vintage key (the successor unit's code).
     rng : numpy.random.Generator
         The generator to draw from.
+    options : CalibratedOptions
+        The area's ``[demo]`` table.
+    base_vintage : str
+        Key of the vintage of ``units``.
 
     Returns
     -------
@@ -161,7 +164,7 @@ def make_villages(
     parents : pandas.DataFrame
         ``village_code, vintage_key, unit_code``.
     """
-    counts = allocate_villages(units)
+    counts = allocate_villages(units, options.villages_total, dict(options.fixed))
     commune_effect = {code: rng.normal(0, 0.2) for code in sorted(units["code"])}
     rows: list[dict] = []
     for unit in units.sort_values("code").itertuples(index=False):
@@ -170,15 +173,14 @@ def make_villages(
         district = unit.code if unit.level == "district" else unit.parent_code
         urban = URBANITY.get(unit.type, 0.0)
         mean_households = {1.0: 850.0, 0.5: 700.0}.get(urban, 480.0)
-        if unit.code == CON_DAO:
-            mean_households = 300.0
-        prefix = village_prefix(unit.type, unit.parent_code)
+        mean_households = options.households.get(unit.code, mean_households)
+        prefix = village_prefix(unit.type, unit.parent_code, options.thon)
         for i in range(n):
             households = int(max(80, round(mean_households * rng.lognormal(0, 0.25))))
             adults = int(round(households * rng.uniform(2.45, 2.85)))
             score = (
                 0.9 * urban
-                + DISTRICT_EFFECT.get(district, 0.0)
+                + options.urbanity.get(district, 0.0)
                 + commune_effect[unit.code]
                 + rng.normal(0, 0.25)
             )
@@ -188,8 +190,7 @@ def make_villages(
                 merchant_rate, farm_rate, piped = (0.06, 0.10), (0.05, 0.20), 0.80
             else:
                 merchant_rate, farm_rate, piped = (0.02, 0.05), (0.30, 0.65), 0.50
-            if unit.code == CON_DAO:
-                farm_rate = (0.03, 0.08)
+            farm_rate = options.farm_share.get(unit.code, farm_rate)
             name = f"{prefix} {i + 1}"
             rows.append(
                 {
@@ -213,19 +214,20 @@ def make_villages(
             )
     villages = pd.DataFrame(rows)
     succ = successors.set_index("code")
-    parents = []
-    for vintage, column in (
-        ("2020", None),
-        ("2025-01", "code_2025_01"),
-        ("2025-07", "code_2025_07"),
-    ):
-        if column is None:
-            unit_codes = villages["unit_code"]
-        else:
-            missing = sorted(set(villages["unit_code"]) - set(succ.index))
-            if missing:
-                raise ValueError(f"no {vintage} successor for 2020 units {missing}")
-            unit_codes = villages["unit_code"].map(succ[column])
+    parents = [
+        pd.DataFrame(
+            {
+                "village_code": villages["code"],
+                "vintage_key": base_vintage,
+                "unit_code": villages["unit_code"],
+            }
+        )
+    ]
+    for vintage in succ.columns:
+        missing = sorted(set(villages["unit_code"]) - set(succ.index))
+        if missing:
+            raise ValueError(f"no {vintage} successor for {base_vintage} units {missing}")
+        unit_codes = villages["unit_code"].map(succ[vintage])
         parents.append(
             pd.DataFrame(
                 {"village_code": villages["code"], "vintage_key": vintage, "unit_code": unit_codes}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -11,6 +13,7 @@ import shapely
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from geodata.areas.vintages import stored_vintages
 from geodata.demo import generate as demo
 from geodata.store.models import Observation, Unit, Village, VillageParent
 from geodata.values.columns import UNIT_COLUMNS, VILLAGE_COLUMNS
@@ -32,6 +35,17 @@ ARTICLE_PHUOC_HUNG_2024 = {
     "online_utility_bills": 95.0,
 }
 TOLERANCE_PP = 0.01
+BRVT_DEMO = Path(__file__).parents[2] / "geodata" / "areas" / "data" / "brvt.toml"
+
+
+def _brvt_area(session: Session) -> SimpleNamespace:
+    """The brvt area as the demo sees it (until the manifest's Area lands)."""
+    return SimpleNamespace(
+        key="brvt",
+        demo="brvt-2024",
+        demo_options=tomllib.loads(BRVT_DEMO.read_text("utf-8"))["demo"],
+        vintages=stored_vintages(session),
+    )
 
 
 def test_province_2024_computed_from_villages_equals_the_article(store_engine):
@@ -181,7 +195,7 @@ def test_demo_villages_in_the_store(store_engine):
         }
         points = session.execute(select(Village.code, Village.lon, Village.lat)).all()
         # idempotent: a second load changes nothing
-        message = demo.load_demo(session)
+        message = demo.load_demo(session, _brvt_area(session))
         assert "already" in message
         assert session.scalar(select(func.count()).select_from(Village)) == 503
     counts = parents.groupby("vintage").size().to_dict()

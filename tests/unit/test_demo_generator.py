@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import tomllib
+from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import geopandas as gpd
 import numpy as np
@@ -9,6 +12,15 @@ import pytest
 import shapely
 
 from geodata.demo import generate as demo
+from geodata.demo.options import DemoOptionsError
+
+BRVT_DEMO = Path(__file__).parents[2] / "geodata" / "areas" / "data" / "brvt.toml"
+OPTIONS = demo.calibrated_options(tomllib.loads(BRVT_DEMO.read_text("utf-8"))["demo"])
+VINTAGES = (
+    SimpleNamespace(key="2020", valid_from=date(2020, 1, 1), valid_to=date(2024, 12, 31)),
+    SimpleNamespace(key="2025-01", valid_from=date(2025, 1, 1), valid_to=date(2025, 6, 30)),
+    SimpleNamespace(key="2025-07", valid_from=date(2025, 7, 1), valid_to=None),
+)
 
 
 @pytest.fixture(scope="module")
@@ -21,24 +33,26 @@ def inputs(geodata_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     columns = ["code", "name", "type", "level", "parent_code", "geometry"]
     units = pd.concat([communes[columns], con_dao[columns]], ignore_index=True)
     crosswalk = pd.read_csv(geodata_dir / "crosswalk_77_2024_to_2025-07.csv", dtype=str)
-    successors = crosswalk.rename(columns={"code_2024": "code", "code_2025_03": "code_2025_01"})
-    return units, successors[["code", "code_2025_01", "code_2025_07"]]
+    successors = crosswalk.rename(
+        columns={"code_2024": "code", "code_2025_03": "2025-01", "code_2025_07": "2025-07"}
+    )
+    return units, successors[["code", "2025-01", "2025-07"]]
 
 
 @pytest.fixture(scope="module")
 def data(inputs) -> demo.DemoData:
-    return demo.generate_demo(*inputs)
+    return demo.generate_demo(*inputs, OPTIONS, VINTAGES)
 
 
 def test_same_seed_gives_identical_output(inputs, data):
-    again = demo.generate_demo(*inputs)
+    again = demo.generate_demo(*inputs, OPTIONS, VINTAGES)
     pd.testing.assert_frame_equal(data.villages, again.villages)
     pd.testing.assert_frame_equal(data.parents, again.parents)
     pd.testing.assert_frame_equal(data.observations, again.observations)
 
 
 def test_another_seed_gives_other_values(inputs, data):
-    other = demo.generate_demo(*inputs, seed=demo.DEMO_SEED + 1)
+    other = demo.generate_demo(*inputs, OPTIONS, VINTAGES, seed=OPTIONS.seed + 1)
     assert not np.array_equal(other.villages["lon"], data.villages["lon"])
     # ...but the calibrated province totals still hold.
     rows = other.observations
@@ -169,7 +183,23 @@ def test_calibrate_capped_keeps_the_spatial_order():
 
 def test_allocation_sums_to_total_and_respects_fixed_units(inputs):
     units = inputs[0].assign(area_km2=[g.area * 12000 for g in inputs[0]["geometry"]])
-    counts = demo.allocate_villages(units)
+    counts = demo.allocate_villages(units, OPTIONS.villages_total, dict(OPTIONS.fixed))
     assert counts.sum() == 503
     assert counts["26677"] == 6
     assert counts.min() >= 3
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.pop("seed"), r"\[demo\] seed: missing"),
+        (lambda t: t.update(villages_total="many"), r"\[demo\] villages_total: bad value"),
+        (lambda t: t["published"].pop("period"), r"\[demo.published\] period: missing"),
+        (lambda t: t["published"]["root"].pop("code"), r"\[demo.published.root\] code: missing"),
+    ],
+)
+def test_a_bad_demo_table_is_refused_naming_the_table_and_key(change, message):
+    table = tomllib.loads(BRVT_DEMO.read_text("utf-8"))["demo"]
+    change(table)
+    with pytest.raises(DemoOptionsError, match=message):
+        demo.calibrated_options(table)
