@@ -41,7 +41,9 @@ def build_app(settings: Settings, *, dev_tools: bool = False) -> dash.Dash:
     if dev_tools:
         app.enable_dev_tools(debug=True, dev_tools_hot_reload=False)
     app.server.debug = False  # Werkzeug's interactive debugger (a console) is never served
-    app.server.extensions["dxmap.engine"].dispose()  # no pooled connection is inherited
+    engine = app.server.extensions.get("dxmap.engine")
+    if engine is not None:
+        engine.dispose()  # no pooled connection is inherited by the forked workers
     gc.freeze()
     return app
 
