@@ -8,12 +8,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
 from geodata.boundaries import load as boundaries
 from geodata.catalogue import indicators as catalogue
 from geodata.demo import generate as demo
+from geodata.imports.villages import load_village_register
 from geodata.store.engine import create_schema, transaction
 
 log = logging.getLogger(__name__)
@@ -27,7 +29,9 @@ class InitReport:
     findings: list[str] = field(default_factory=list)
 
 
-def init_store(engine: Engine, geodata_dir: Path, *, with_demo: bool = True) -> InitReport:
+def init_store(
+    engine: Engine, geodata_dir: Path, *, with_demo: bool = True, area: Any = None
+) -> InitReport:
     """Create the schema and load everything ``dxmap init`` promises.
 
     Parameters
@@ -38,6 +42,8 @@ def init_store(engine: Engine, geodata_dir: Path, *, with_demo: bool = True) -> 
         Folder with the boundary files named in ``geodata/data/boundaries.toml``.
     with_demo : bool
         Also generate and load the synthetic demo dataset (skipped if already loaded).
+    area : Area, optional
+        The area manifest; its ``[villages] file`` is loaded (once) after the demo.
 
     Returns
     -------
@@ -55,6 +61,9 @@ def init_store(engine: Engine, geodata_dir: Path, *, with_demo: bool = True) -> 
     if with_demo:
         with transaction(engine) as session:
             report.steps.append(demo.load_demo(session))
+    if area is not None:
+        with transaction(engine) as session:
+            report.steps.append(load_village_register(session, area))
     for finding in report.findings:
         log.warning("boundary check: %s", finding)
     return report

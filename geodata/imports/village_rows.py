@@ -8,6 +8,7 @@ names the file, the spreadsheet row (the header is row 1) and the column.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ REGISTER_OPTIONAL = ("households", "adults", "lon", "lat", "vintage")
 REGISTER_COLUMNS = REGISTER_REQUIRED + REGISTER_OPTIONAL
 #: Longest village code and name the store keeps (``Village.code``, ``Village.name``).
 MAX_CODE, MAX_NAME = 16, 200
+_CODE = re.compile(rf"^[A-Za-z0-9_.-]{{1,{MAX_CODE}}}$")  # as the API's unit and village codes
 
 
 @dataclass
@@ -167,8 +169,12 @@ def check_register_row(
         if not text[column]:
             problems.add(column, "missing required value")
     code, village_name, parent = text["code"], text["name"], text["parent_code"]
-    if len(code) > MAX_CODE:
-        problems.add("code", f"a village code has at most {MAX_CODE} characters, got {len(code)}")
+    if code and not _CODE.match(code):
+        problems.add(
+            "code",
+            f"bad village code {code!r}: letters A-Z, digits, '.', '_' or '-' only, at most "
+            f"{MAX_CODE} characters (the map, the API and imports use it in URLs)",
+        )
     elif code and (clash := units.unit_of_code(code)):
         problems.add(
             "code",

@@ -8,6 +8,7 @@ from 2025-07).
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,7 +87,9 @@ def test_bad_register_lists_every_problem_with_row_and_column_and_changes_nothin
         + "REG-0003,Ấp Ba,26677,250,610,,,\n"
         + "REG-0003,Ấp Ba bis,26677,250,610,,,\n"  # duplicate code
         + "REG-0005,Far away,26506,12,30,106.5,10.9,\n"  # 86 km outside Phường 1
-        + "REG-0006,Wrong,747,-3,2.5,200,,2019\n",  # a district; bad counts, point, vintage
+        + "REG-0006,Wrong,747,-3,2.5,200,,2019\n"  # a district; bad counts, point, vintage
+        + "Thôn 7,Bad code,26506,,,,,\n"  # a code that cannot go in a URL
+        + "26506,Unit code,26506,,,,,\n",  # the code of a unit
     )
     before = _fingerprint(store_url)
     result = validate_villages(store_engine, bad)
@@ -100,6 +103,8 @@ def test_bad_register_lists_every_problem_with_row_and_column_and_changes_nothin
     assert "not a number: 'many'" in messages[(3, "households")]
     assert "duplicate code 'REG-0003': rows 4 and 5" in messages[(5, "code")]
     assert "negative" in messages[(7, "households")]
+    assert "bad village code 'Thôn 7'" in messages[(8, "code")]
+    assert "already the code of a unit" in messages[(9, "code")]
     # The far point is a warning (row and column too), not a problem.
     assert (6, "lon") not in found
     [far] = [w for w in result.warnings if w.row == 6]
@@ -353,3 +358,33 @@ def test_cli_dry_run_writes_nothing_and_errors_name_file_row_column(
     with Session(engine) as session:
         assert session.get(Village, "REG-0001") is None
     engine.dispose()
+
+
+def test_running_app_serves_the_new_villages_without_a_restart(
+    sqlite_store_url: str, geodata_dir: Path, tmp_path: Path
+) -> None:
+    import gzip
+
+    from app.factory import create_app
+    from app.settings import Settings
+
+    app = create_app(Settings(database_url=sqlite_store_url, geodata_dir=geodata_dir))
+    client = app.server.test_client()
+    url = "/geo/2025-07/villages.geojson?parent=26506"
+
+    def codes(response) -> set[str]:
+        body = response.data
+        if response.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        return {f["properties"]["code"] for f in json.loads(body)["features"]}
+
+    before = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert before.status_code == 200 and "REG-0001" not in codes(before)
+    engine = make_engine(sqlite_store_url)
+    import_villages(engine, _write(tmp_path / "thon.csv", GOOD), "tester")
+    engine.dispose()
+    for encoding in ("gzip", "identity"):
+        after = client.get(url, headers={"Accept-Encoding": encoding})
+        assert after.status_code == 200
+        assert {"REG-0001", "REG-0002"} <= codes(after)
+        assert after.headers["ETag"] != before.headers["ETag"]
