@@ -9,11 +9,7 @@ from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.orm import Session
 
 from geodata.imports.commit import observation_fields, utc_now
-from geodata.imports.village_commit import (
-    ensure_register_table,
-    is_register_batch,
-    rollback_register,
-)
+from geodata.imports.village_commit import is_register_batch, rollback_register
 from geodata.store.engine import transaction
 from geodata.store.models import ImportBatch, Observation, ReplacedObservation, Source
 
@@ -80,7 +76,6 @@ def rollback_batch(engine: Engine, batch_id: int, user: str = "") -> RollbackOut
         :func:`geodata.imports.village_commit.rollback_register` (refused while a later register
         batch changed the same villages or values are stored for villages it added).
     """
-    ensure_register_table(engine)
     with transaction(engine) as session:
         query = select(ImportBatch).where(ImportBatch.id == batch_id)
         if engine.dialect.name == "postgresql":

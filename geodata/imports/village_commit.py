@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import delete, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from geodata.areas.text import search_key
@@ -101,6 +101,8 @@ def commit_register(
     RegisterOutcome
         The batch and its counts.
     """
+    # A store made before register imports existed gets the table here, in this transaction.
+    ReplacedVillage.__table__.create(session.connection(), checkfirst=True)
     codes = [row.code for row in result.rows]
     stored: dict[str, Village] = {}
     for chunk in _chunks(codes):
@@ -190,13 +192,15 @@ def commit_register(
     )
 
 
-def ensure_register_table(engine: Engine) -> None:
-    """Create the ``replaced_village`` table in a store initialised before it existed."""
-    ReplacedVillage.__table__.create(engine, checkfirst=True)
+def has_register_table(session: Session) -> bool:
+    """Tell whether the store has the ``replaced_village`` table (stores made before lack it)."""
+    return inspect(session.connection()).has_table(ReplacedVillage.__tablename__)
 
 
 def is_register_batch(session: Session, batch_id: int) -> bool:
     """Tell whether a batch is a village-register batch (it kept villages for rollback)."""
+    if not has_register_table(session):
+        return False
     found = session.scalar(
         select(ReplacedVillage.id).where(ReplacedVillage.batch_id == batch_id).limit(1)
     )

@@ -46,7 +46,7 @@ from geodata.imports.read import (
     read_table,
     size_problem,
 )
-from geodata.imports.village_commit import RegisterOutcome, commit_register, ensure_register_table
+from geodata.imports.village_commit import RegisterOutcome, commit_register, has_register_table
 from geodata.imports.village_rows import (
     RegisterRow,
     check_header,
@@ -310,7 +310,6 @@ def import_villages(
     data, name, problem = _content(source, file_name, max_bytes)
     if data is None:
         raise ImportRejected([problem])
-    ensure_register_table(engine)
     with transaction(engine) as session:
         result = _validate(session, data, name, max_bytes)
         if not result.ok:
@@ -357,7 +356,7 @@ def load_village_register(session: Session, area: Any) -> str:
     if data is None:
         raise ImportRejected([problem])
     digest = hashlib.sha256(data).hexdigest()
-    loaded = session.scalar(
+    loaded = has_register_table(session) and session.scalar(
         select(ImportBatch.id)
         .where(
             ImportBatch.file_sha256 == digest,
@@ -366,7 +365,7 @@ def load_village_register(session: Session, area: Any) -> str:
         )
         .limit(1)
     )
-    if loaded is not None:
+    if loaded:
         return f"villages: {path.name} already loaded (batch {loaded}), nothing to do"
     result = _validate(session, data, path.name, INIT_MAX_BYTES)
     if not result.ok:

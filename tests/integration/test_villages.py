@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
 
 from app.cli import main
@@ -33,6 +33,7 @@ from geodata.store.models import (
     Base,
     CrosswalkLink,
     ImportBatch,
+    ReplacedVillage,
     Village,
     VillageParent,
 )
@@ -56,18 +57,20 @@ def _write(path: Path, text: str) -> Path:
 
 
 def _fingerprint(url: str) -> object:
-    """The SQLite file's sha256, or every row of every table on PostgreSQL."""
+    """The SQLite file's sha256, or the tables and all their rows on PostgreSQL."""
     if url.startswith("sqlite:///"):
         return hashlib.sha256(Path(url[len("sqlite:///") :]).read_bytes()).hexdigest()
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
+            present = set(inspect(conn).get_table_names())
             return {
                 t.name: [
                     tuple(r) for r in conn.execute(t.select().order_by(*t.primary_key.columns))
                 ]
                 for t in Base.metadata.sorted_tables
-            }
+                if t.name in present
+            } | {"tables": sorted(present)}
     finally:
         engine.dispose()
 
@@ -388,3 +391,24 @@ def test_running_app_serves_the_new_villages_without_a_restart(
         assert after.status_code == 200
         assert {"REG-0001", "REG-0002"} <= codes(after)
         assert after.headers["ETag"] != before.headers["ETag"]
+
+
+def test_store_made_before_registers_takes_one_and_still_rolls_back_values(
+    store_url: str, store_engine, tmp_path: Path
+) -> None:
+    ReplacedVillage.__table__.drop(store_engine)
+    values = _write(
+        tmp_path / "v.csv",
+        "code,period,indicator,numerator,denominator\n26506-01,2022,fibre_households,1,2\n",
+    )
+    rollback_batch(store_engine, import_file(store_engine, values, "tester").batch_id)
+    before = _fingerprint(store_url)
+    with pytest.raises(ImportRejected):
+        import_villages(
+            store_engine, _write(tmp_path / "bad.csv", HEADER + "X,Y,99999,,,,,\n"), "t"
+        )
+    assert _fingerprint(store_url) == before  # not even the table
+    outcome = import_villages(store_engine, _write(tmp_path / "thon.csv", GOOD), "tester")
+    rollback_batch(store_engine, outcome.batch_id)
+    with Session(store_engine) as session:
+        assert session.get(Village, "REG-0001") is None
