@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, insert, inspect, select
+from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from geodata.areas.text import search_key
@@ -104,11 +104,11 @@ def commit_register(
     # A store made before register imports existed gets the table here, in this transaction.
     ReplacedVillage.__table__.create(session.connection(), checkfirst=True)
     codes = [row.code for row in result.rows]
-    stored: dict[str, Village] = {}
+    stored: dict[str, dict] = {}  # plain rows: no ORM objects for the bulk statements to sync
     for chunk in _chunks(codes):
-        stored.update(
-            {v.code: v for v in session.scalars(select(Village).where(Village.code.in_(chunk)))}
-        )
+        query = select(Village.code, *(getattr(Village, name) for name in _FIELDS))
+        for code, *values in session.execute(query.where(Village.code.in_(chunk))):
+            stored[code] = dict(zip(_FIELDS, values, strict=True))
     old_parents = _parents_of(session, list(stored))
     parent_names = {
         (vintage, code): name
@@ -128,6 +128,7 @@ def commit_register(
     session.add(batch)
     session.flush()
     kept, new, parents = [], [], []
+    updates: dict[tuple[str, ...], list[dict]] = {}  # changed fields → rows (bulk by key)
     vintages: set[str] = set()
     for row in result.rows:
         village = stored.get(row.code)
@@ -159,7 +160,7 @@ def commit_register(
                     "batch_id": batch.id,
                     "village_code": row.code,
                     "existed": True,
-                    **{name: getattr(village, name) for name in _FIELDS},
+                    **village,
                     "parents": json.dumps(old_parents.get(row.code, {}), sort_keys=True),
                 }
             )
@@ -167,14 +168,19 @@ def commit_register(
             if not row.has_point and not moved:  # keep the stored point (and what it is)
                 for name in ("lon", "lat", "provenance"):
                     fields.pop(name)
-            for name, value in fields.items():
-                if value is not None:
-                    setattr(village, name, value)
+            changes = {name: value for name, value in fields.items() if value is not None}
+            updates.setdefault(tuple(sorted(changes)), []).append({"code": row.code, **changes})
         for vintage, unit in row.parents.items():
             parents.append({"village_code": row.code, "vintage_key": vintage, "unit_code": unit})
             vintages.add(vintage)
+    for records in updates.values():
+        for chunk in _chunks(records, 2000):
+            session.execute(update(Village), chunk)
     for chunk in _chunks(list(stored)):
-        session.execute(delete(VillageParent).where(VillageParent.village_code.in_(chunk)))
+        session.execute(
+            delete(VillageParent).where(VillageParent.village_code.in_(chunk)),
+            execution_options={"synchronize_session": False},
+        )
     session.flush()
     for table, records in ((ReplacedVillage, kept), (Village, new), (VillageParent, parents)):
         for chunk in _chunks(records, 2000):
