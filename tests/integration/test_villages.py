@@ -92,7 +92,9 @@ def test_bad_register_lists_every_problem_with_row_and_column_and_changes_nothin
         + "REG-0005,Far away,26506,12,30,106.5,10.9,\n"  # 86 km outside Phường 1
         + "REG-0006,Wrong,747,-3,2.5,200,,2019\n"  # a district; bad counts, point, vintage
         + "Thôn 7,Bad code,26506,,,,,\n"  # a code that cannot go in a URL
-        + "26506,Unit code,26506,,,,,\n",  # the code of a unit
+        + "26506,Unit code,26506,,,,,\n"  # the code of a unit
+        + "REG-0010,Later unit,26732,,,,,\n"  # a unit of 2025-07 only, vintage left empty
+        + "REG-0011,Text lat,26506,,,107.07,abc,\n",  # lat not a number
     )
     before = _fingerprint(store_url)
     result = validate_villages(store_engine, bad)
@@ -108,6 +110,10 @@ def test_bad_register_lists_every_problem_with_row_and_column_and_changes_nothin
     assert "negative" in messages[(7, "households")]
     assert "bad village code 'Thôn 7'" in messages[(8, "code")]
     assert "already the code of a unit" in messages[(9, "code")]
+    assert (
+        "it is a unit of vintage 2025-07; put that in the vintage" in messages[(10, "parent_code")]
+    )
+    assert "not a number: 'abc'" in messages[(11, "lat")]
     # The far point is a warning (row and column too), not a problem.
     assert (6, "lon") not in found
     [far] = [w for w in result.warnings if w.row == 6]
