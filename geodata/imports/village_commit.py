@@ -27,7 +27,7 @@ from geodata.store.models import (
 )
 
 if TYPE_CHECKING:
-    from geodata.imports.villages import RegisterValidation
+    from geodata.imports.village_validate import RegisterValidation
 
 #: The note that starts every register batch's note (the batch history shows what it was).
 REGISTER_NOTE = "village register"
