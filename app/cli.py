@@ -1,7 +1,7 @@
 """The ``dxmap`` command line (names are a contract: PRODUCT.md "Interfaces").
 
-``dxmap init`` · ``dxmap serve`` · ``dxmap import FILE`` · ``dxmap export …`` · ``dxmap user add``
-· ``dxmap rollback BATCH_ID`` · ``dxmap batches``.
+``dxmap init`` · ``dxmap serve`` · ``dxmap import FILE`` · ``dxmap villages import FILE`` ·
+``dxmap export …`` · ``dxmap user add`` · ``dxmap rollback BATCH_ID`` · ``dxmap batches``.
 
 Every error ends with a non-zero exit status and a message on stderr (no traceback for a user's
 mistake). Only the designated results (a batch id, the batch list, an export written to ``-``)
@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.cli_admin import cmd_init, cmd_serve, cmd_user_add, cmd_user_list
 from app.cli_data import cmd_batches, cmd_export, cmd_import, cmd_rollback
 from app.cli_store import EXIT_ERROR, EXIT_USAGE, CliError
+from app.cli_villages import add_parser as add_villages_parser
 from app.settings import SettingsError
 
 log = logging.getLogger("dxmap")
@@ -90,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", help="free text kept with the batch")
     p.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
     p.set_defaults(func=cmd_import)
+
+    add_villages_parser(sub)
 
     p = sub.add_parser("export", help="export a view as GeoJSON, CSV, XLSX or GeoPackage")
     p.add_argument("--format", required=True, choices=FORMATS)

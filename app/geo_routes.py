@@ -34,8 +34,8 @@ def register_geo_routes(server: Flask, service: MapService, prefix: str = "/") -
         return service.geometry_json(vintage, level, parent)
 
     @lru_cache(maxsize=512)
-    def gzipped(vintage: str, level: str, parent: str | None) -> bytes:
-        return gzip.compress(body(vintage, level, parent)[0], compresslevel=6)
+    def gzipped(vintage: str, level: str, parent: str | None, etag: str) -> bytes:
+        return gzip.compress(body(vintage, level, parent)[0], compresslevel=6)  # etag: the key
 
     def geometry(vintage: str, level: str) -> Response:
         if level not in LEVELS or vintage not in {v["key"] for v in service.vintages()}:
@@ -53,7 +53,7 @@ def register_geo_routes(server: Flask, service: MapService, prefix: str = "/") -
             response = Response(status=304, headers=headers)
             response.set_etag(tag)
             return response
-        payload = gzipped(vintage, level, parent) if use_gzip else data
+        payload = gzipped(vintage, level, parent, etag) if use_gzip else data
         response = Response(payload, mimetype=GEOJSON, headers=headers)
         if use_gzip:
             response.headers["Content-Encoding"] = "gzip"

@@ -21,6 +21,7 @@ from geodata.boundaries import load as boundaries
 from geodata.boundaries.files import BoundaryLoadError
 from geodata.catalogue import indicators as catalogue
 from geodata.demo import generate as demo
+from geodata.imports.villages import load_village_register
 from geodata.store.engine import StoreLockTimeout, create_schema, init_transaction
 from geodata.store.models import Unit
 
@@ -72,7 +73,9 @@ def init_store(
         :meth:`Area.resolve` finds them.
     with_demo : bool
         Also generate and load the area's demo dataset (``[area] demo``; skipped if already
-        loaded, or when the area's demo is ``none``).
+        loaded, or when the area's demo is ``none``). The area's village register
+        (``[villages] file``) is loaded first, so a demo finds the area's own villages there and
+        adds none of its own.
     if_empty : bool
         Load only if the store has no units yet (what an app starting on an empty store asks
         for: if another process loaded it meanwhile, nothing is done).
@@ -101,6 +104,7 @@ def init_store(
             loaded = boundaries.load_boundaries(session, area)
             report.steps.append(loaded.summary)
             report.findings.extend(loaded.findings)
+            report.steps.append(load_village_register(session, area))
             if with_demo and area.demo != "none":
                 report.steps.append(demo.load_demo(session, area))
     except (
@@ -110,7 +114,7 @@ def init_store(
         StoreLockTimeout,
         OSError,
         SQLAlchemyError,
-        ValueError,  # a bad [demo] table, named by its key
+        ValueError,  # a bad [demo] table, or a village register rejected (ImportRejected)
     ) as exc:
         raise InitError(f"init failed, nothing was written: {_one_line(exc)}") from exc
     for finding in report.findings:

@@ -16,7 +16,9 @@ This module is the public entry point; the work is done in
 - :mod:`geodata.imports.read`: reading the cells of a CSV or XLSX file;
 - :mod:`geodata.imports.validate`, :mod:`geodata.imports.rows`, :mod:`geodata.imports.numbers`:
   checking the file, each row, and each row's numbers;
-- :mod:`geodata.imports.commit` and :mod:`geodata.imports.rollback`: writing a batch, undoing it.
+- :mod:`geodata.imports.commit` and :mod:`geodata.imports.rollback`: writing a batch, undoing it;
+- :mod:`geodata.imports.villages`: the village register, through the same path
+  (:func:`validate_villages`, :func:`import_villages`; :func:`load_village_register` at init).
 """
 
 from __future__ import annotations
@@ -24,13 +26,25 @@ from __future__ import annotations
 from geodata.imports.commit import ImportRejected, import_bytes, import_file
 from geodata.imports.rollback import RollbackRefused, rollback_batch
 from geodata.imports.validate import validate_bytes, validate_file
+from geodata.imports.villages import (
+    RegisterOutcome,
+    RegisterValidation,
+    import_villages,
+    load_village_register,
+    validate_villages,
+)
 
 __all__ = [
     "ImportRejected",
+    "RegisterOutcome",
+    "RegisterValidation",
     "RollbackRefused",
     "import_bytes",
     "import_file",
+    "import_villages",
+    "load_village_register",
     "rollback_batch",
     "validate_bytes",
     "validate_file",
+    "validate_villages",
 ]

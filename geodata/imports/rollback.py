@@ -9,6 +9,7 @@ from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.orm import Session
 
 from geodata.imports.commit import observation_fields, utc_now
+from geodata.imports.village_commit import is_register_batch, rollback_register
 from geodata.store.engine import transaction
 from geodata.store.models import ImportBatch, Observation, ReplacedObservation, Source
 
@@ -43,6 +44,13 @@ def _batch_sources(batch_id: int):  # noqa: ANN202 - a SQL expression
     return or_(Source.key == prefix, Source.key.like(f"{prefix}-%"))
 
 
+def _mark_rolled_back(batch: ImportBatch, user: str) -> None:
+    batch.outcome = "rolled_back"
+    batch.rolled_back_at = utc_now()
+    if user:
+        batch.note = (batch.note + "\n" if batch.note else "") + f"rolled back by {user}"
+
+
 def rollback_batch(engine: Engine, batch_id: int, user: str = "") -> RollbackOutcome:
     """Undo a committed import: delete what it wrote and restore what it replaced.
 
@@ -64,7 +72,9 @@ def rollback_batch(engine: Engine, batch_id: int, user: str = "") -> RollbackOut
     ------
     RollbackRefused
         If the batch does not exist, is already rolled back, or a later committed batch replaced
-        some of its values (roll that one back first).
+        some of its values (roll that one back first). A village-register batch is undone by
+        :func:`geodata.imports.village_commit.rollback_register` (refused while a later register
+        batch changed the same villages or values are stored for villages it added).
     """
     with transaction(engine) as session:
         query = select(ImportBatch).where(ImportBatch.id == batch_id)
@@ -82,6 +92,14 @@ def rollback_batch(engine: Engine, batch_id: int, user: str = "") -> RollbackOut
                     else ""
                 )
             )
+        if is_register_batch(session, batch_id):
+            try:
+                removed, restored = rollback_register(session, batch)
+            except ValueError as exc:
+                raise RollbackRefused(str(exc)) from exc
+            _mark_rolled_back(batch, user)
+            log.info("village register batch %s rolled back", batch_id)
+            return RollbackOutcome(batch_id, rows_removed=removed, rows_restored=restored)
         later = sorted(
             set(
                 session.scalars(
@@ -124,10 +142,7 @@ def rollback_batch(engine: Engine, batch_id: int, user: str = "") -> RollbackOut
             )
             if not used:
                 session.delete(source)
-        batch.outcome = "rolled_back"
-        batch.rolled_back_at = utc_now()
-        if user:
-            batch.note = (batch.note + "\n" if batch.note else "") + f"rolled back by {user}"
+        _mark_rolled_back(batch, user)
     log.info(
         "import batch %s rolled back: %s removed, %s restored", batch_id, removed, len(replaced)
     )

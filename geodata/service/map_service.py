@@ -77,11 +77,12 @@ class MapService:
         self.geometry_json: Callable[[str, str, str | None], tuple[bytes, str]] = lru_cache(
             maxsize=256
         )(lambda vintage, level, parent: features.encode(self.geometry(vintage, level, parent)))
-        self.villages: Callable[[str, str], dict[str, Any]] = lru_cache(maxsize=512)(
-            lambda vintage, code: self._read(features.village_features, vintage, code)
+        # Village points change with a village-register import: keyed by the data version too.
+        self._villages = lru_cache(maxsize=512)(
+            lambda _version, vintage, code: self._read(features.village_features, vintage, code)
         )
-        self.villages_json: Callable[[str, str], tuple[bytes, str]] = lru_cache(maxsize=512)(
-            lambda vintage, code: features.encode(self.villages(vintage, code))
+        self._villages_json = lru_cache(maxsize=512)(
+            lambda version, vintage, code: features.encode(self._villages(version, vintage, code))
         )
         self.search_entries: Callable[[str], tuple[dict[str, Any], ...]] = lru_cache(maxsize=8)(
             lambda vintage: self._read(unit_tree.search_entries, vintage, self.units_index(vintage))
@@ -104,6 +105,14 @@ class MapService:
     def _read(self, query: Callable[..., Any], *args: Any) -> Any:
         with Session(self.engine) as session:
             return query(session, *args)
+
+    def villages(self, vintage: str, code: str) -> dict[str, Any]:
+        """Return the village points lying directly in a unit (GeoJSON, current data)."""
+        return self._villages(self.data_version(), vintage, code)
+
+    def villages_json(self, vintage: str, code: str) -> tuple[bytes, str]:
+        """Return :meth:`villages` encoded, with its ETag (which changes with the data)."""
+        return self._villages_json(self.data_version(), vintage, code)
 
     def data_version(self) -> tuple[int, int, int]:
         """Return a token that changes whenever an import is committed or rolled back."""

@@ -304,3 +304,27 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ReplacedVillage(Base):
+    """A village as it was before a village-register import touched it (for rollback).
+
+    One row per village a register batch wrote: ``existed`` is False for a village the batch
+    added (rolled back: deleted), True for one it updated (rolled back: the fields and
+    ``parents``, a JSON object vintage → unit code, are put back).
+    """
+
+    __tablename__ = "replaced_village"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    village_code: Mapped[str] = mapped_column(String(16), index=True)
+    existed: Mapped[bool] = mapped_column(Boolean, default=False)
+    name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    search_key: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    households: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    adults: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    provenance: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    parents: Mapped[str] = mapped_column(Text, default="{}")

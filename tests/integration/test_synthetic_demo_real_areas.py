@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -16,7 +16,7 @@ import shapely
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from geodata.areas.vintages import stored_vintages
+from geodata.areas.manifest import load_area
 from geodata.catalogue.indicators import load_catalogue
 from geodata.demo import load_demo
 from geodata.store.engine import create_schema, make_engine
@@ -150,12 +150,8 @@ def brvt_synthetic(tmp_path_factory: pytest.TempPathFactory, geodata_dir: Path):
     from geodata.bootstrap import init_store
 
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('brvt') / 'dxmap.sqlite'}")
-    init_store(engine, geodata_dir, with_demo=False)
-    with Session(engine) as session, session.begin():
-        area = SimpleNamespace(
-            key="brvt", demo="synthetic", demo_options={}, vintages=stored_vintages(session)
-        )
-        load_demo(session, area)
+    area = dataclasses.replace(load_area("brvt", geodata_dir), demo="synthetic", demo_options={})
+    init_store(engine, area)
     yield engine
     engine.dispose()
 
