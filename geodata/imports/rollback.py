@@ -13,6 +13,8 @@ from geodata.store.engine import transaction
 from geodata.store.models import ImportBatch, Observation, ReplacedObservation, Source
 
 log = logging.getLogger(__name__)
+#: The largest id a batch can have (a 64-bit signed integer in every store).
+MAX_BATCH_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ def rollback_batch(engine: Engine, batch_id: int, user: str = "") -> RollbackOut
         If the batch does not exist, is already rolled back, or a later committed batch replaced
         some of its values (roll that one back first).
     """
+    if not 0 < batch_id <= MAX_BATCH_ID:
+        raise RollbackRefused(f"no import batch {batch_id} (batch ids are 1 to {MAX_BATCH_ID:,})")
     with transaction(engine) as session:
         query = select(ImportBatch).where(ImportBatch.id == batch_id)
         if engine.dialect.name == "postgresql":
