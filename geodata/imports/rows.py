@@ -214,22 +214,6 @@ def check_row(
     return row, []
 
 
-def _check_code(code: str, problems: RowProblems) -> bool:
-    """Check a code's length and characters (ASCII, no spaces); return whether it passed."""
-    if not code:
-        return False
-    if len(code) > MAX_CODE_CHARS:
-        problems.add("code", f"{len(code):,} characters; a code has at most {MAX_CODE_CHARS}")
-        return False
-    if not code.isascii() or not code.isprintable() or " " in code:
-        problems.add(
-            "code",
-            f"a code is written in ASCII letters, digits and '-' (such as 26677-01), got {code!r}",
-        )
-        return False
-    return True
-
-
 def _level(
     code: str,
     period: str,
@@ -259,3 +243,28 @@ def _level(
                 f"{finest} level",
             )
     return level
+
+
+def code_problem(code: str) -> str | None:
+    """Return what is wrong with a non-empty code (length, characters), or ``None``.
+
+    Only codes without a problem are looked up in the store (a NUL byte would be a database
+    error on PostgreSQL, not a problem at its row).
+    """
+    if len(code) > MAX_CODE_CHARS:
+        return f"{len(code):,} characters; a code has at most {MAX_CODE_CHARS}"
+    if not code.isascii() or not code.isprintable() or " " in code:
+        return (
+            f"a code is written in ASCII letters, digits and '-' (such as 26677-01), got {code!r}"
+        )
+    return None
+
+
+def _check_code(code: str, problems: RowProblems) -> bool:
+    """Check a code's length and characters; return whether it passed."""
+    if not code:
+        return False
+    message = code_problem(code)
+    if message:
+        problems.add("code", message)
+    return message is None

@@ -33,6 +33,7 @@ from geodata.imports.rows import (
     ImportRow,
     cell,
     check_row,
+    code_problem,
     load_catalogue,
     period_vintage,
 )
@@ -203,7 +204,9 @@ def _validate(
     vintages: set[str] = set()
     codes: set[str] = set()
     for _, cells in body:
-        codes.add(cell_text(cell(cells, positions, "code")).strip())
+        code = cell_text(cell(cells, positions, "code")).strip()
+        if code and code_problem(code) is None:
+            codes.add(code)
         with contextlib.suppress(ValueError):
             period = cell_text(cell(cells, positions, "period")).strip()
             vintages.add(period_vintage(period, specs, today))
