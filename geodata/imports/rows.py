@@ -255,7 +255,7 @@ def code_problem(code: str) -> str | None:
         return f"{len(code):,} characters; a code has at most {MAX_CODE_CHARS}"
     if not code.isascii() or not code.isprintable() or " " in code:
         return (
-            f"a code is written in ASCII letters, digits and '-' (such as 26677-01), got {code!r}"
+            f"a code is written in ASCII letters, digits and '-' (such as 12345-01), got {code!r}"
         )
     return None
 
