@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from geodata.imports.limits import MAX_CELL_CHARS, MAX_ROWS, text_problem
+from geodata.imports.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, text_problem
 
 REQUIRED_COLUMNS = ("code", "period", "indicator", "numerator", "denominator")
 OPTIONAL_COLUMNS = ("value", "source", "note")
@@ -145,7 +145,13 @@ def _read_csv(data: bytes, name: str) -> tuple[list[list[object]], list[ImportPr
                 ImportProblem(0, "", f"more than {MAX_ROWS:,} data rows; split the file", name)
             )
             break
-        rows.append(list(record))
+        if n == 1 and len(record) > MAX_COLUMNS:
+            return [], [
+                ImportProblem(
+                    0, "", f"the header has {len(record):,} columns; at most {MAX_COLUMNS}", name
+                )
+            ]
+        rows.append(list(record[: MAX_COLUMNS + 1]))  # more is an error below; keep it small
         if n == 1:
             width = len(record)
             continue

@@ -164,7 +164,7 @@ def check_row(
         known = ", ".join(sorted(catalogue.indicators))
         problems.add("indicator", f"unknown indicator {indicator_key!r}; known: {known}")
     level = _level(code if code_ok else "", period, vintage, indicator, catalogue, problems)
-    if code and period and indicator_key:
+    if code_ok and vintage is not None and indicator is not None:  # clean texts only
         dup_key = (code, period, indicator_key)
         if dup_key in seen:
             problems.add(
