@@ -26,8 +26,8 @@ log = logging.getLogger("dxmap")
 
 FORMATS = ("geojson", "csv", "xlsx", "gpkg")
 LEVELS = ("province", "district", "commune", "village")
-#: The largest batch id (a 64-bit signed integer; geodata.imports.rollback.MAX_BATCH_ID).
-MAX_BATCH_ID = 2**63 - 1
+#: The largest batch id (a 32-bit signed integer; geodata.imports.rollback.MAX_BATCH_ID).
+MAX_BATCH_ID = 2**31 - 1
 
 
 def _batch_id(text: str) -> int:

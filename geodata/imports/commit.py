@@ -27,7 +27,14 @@ from sqlalchemy import Engine, select, tuple_
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from geodata.imports.limits import MAX_PROBLEMS, problem_total_line
+from geodata.imports.limits import (
+    MAX_NOTE_CHARS,
+    MAX_PROBLEMS,
+    MAX_USER_CHARS,
+    problem_total_line,
+    safe_file_name,
+    text_problem,
+)
 from geodata.imports.read import DEFAULT_MAX_BYTES, ImportProblem, read_file
 from geodata.imports.rows import ImportRow
 from geodata.imports.validate import ValidationResult, validate_bytes
@@ -265,7 +272,14 @@ def import_bytes(
         conflict, or SQLite's write lock held too long): one problem, :data:`CONFLICT_MESSAGE` (or
         :data:`BUSY_MESSAGE`).
     """
-    name = Path(file_name).name or "upload"
+    name = safe_file_name(file_name)
+    for what, text, limit, multiline in (
+        ("the user name", user, MAX_USER_CHARS, False),
+        ("the batch note", note, MAX_NOTE_CHARS, True),
+    ):
+        message = text_problem(text, max_chars=limit, multiline=multiline)
+        if message:
+            raise ImportRejected([ImportProblem(0, "", f"{what}: {message}", name)])
     try:
         with transaction(engine) as session:
             result = validate_bytes(session, data, file_name, max_bytes=max_bytes)

@@ -17,8 +17,12 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 64
 #: Characters of any one cell.
 MAX_CELL_CHARS = 10_000
-#: Characters of a ``code`` (GSO unit codes have 2 to 5 digits, village codes a few more).
-MAX_CODE_CHARS = 32
+#: Characters of a ``code`` (as the store keeps them; GSO unit codes have 2 to 5 digits).
+MAX_CODE_CHARS = 16
+#: Characters of the importing user's name (as the store keeps it).
+MAX_USER_CHARS = 200
+#: Characters of an import file's name kept with its batch (longer names are shortened).
+MAX_FILE_NAME_CHARS = 255
 #: Characters of a ``note``.
 MAX_NOTE_CHARS = 2_000
 #: Characters of a ``source``.
@@ -72,6 +76,21 @@ def text_problem(text: str, *, max_chars: int, multiline: bool = False) -> str |
         f"control character U+{ord(char):04X} ({_control_name(char)}) at character "
         f"{found.start() + 1}; remove it"
     )
+
+
+def safe_file_name(file_name: str) -> str:
+    """Return the name (no folder) kept for a file, safe to store and to show.
+
+    Control characters become ``?``; a name longer than ``MAX_FILE_NAME_CHARS`` is shortened
+    before its extension.
+    """
+    name = file_name.replace("\\", "/").rsplit("/", 1)[-1] or "upload"
+    name = _CONTROL.sub("?", name)
+    if len(name) > MAX_FILE_NAME_CHARS:
+        stem, dot, extension = name.rpartition(".")
+        keep = extension if dot and len(extension) <= 8 else ""
+        name = name[: MAX_FILE_NAME_CHARS - len(keep) - 2] + "…" + ("." + keep if keep else "")
+    return name
 
 
 def problem_total_line(shown: int, total: int) -> str:

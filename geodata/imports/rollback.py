@@ -13,8 +13,8 @@ from geodata.store.engine import transaction
 from geodata.store.models import ImportBatch, Observation, ReplacedObservation, Source
 
 log = logging.getLogger(__name__)
-#: The largest id a batch can have (a 64-bit signed integer in every store).
-MAX_BATCH_ID = 2**63 - 1
+#: The largest id a batch can have (the store's id column is a 32-bit signed integer).
+MAX_BATCH_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)

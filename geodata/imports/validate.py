@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from geodata.areas.vintages import stored_vintages
-from geodata.imports.limits import MAX_PROBLEMS, problem_total_line
+from geodata.imports.limits import MAX_PROBLEMS, problem_total_line, safe_file_name
 from geodata.imports.read import (
     COLUMNS,
     DEFAULT_MAX_BYTES,
@@ -138,7 +138,7 @@ def validate_bytes(
     ValidationResult
         Valid rows and every problem found (``result.ok`` tells whether it may be imported).
     """
-    name = Path(file_name).name or "upload"
+    name = safe_file_name(file_name)
     result = ValidationResult(file_name=name, sha256=hashlib.sha256(data).hexdigest())
     _validate(session, data, name, max_bytes, result)
     result.problems_total = max(result.problems_total, len(result.problems))
