@@ -27,15 +27,21 @@ log = logging.getLogger("dxmap")
 
 FORMATS = ("geojson", "csv", "xlsx", "gpkg")
 LEVELS = ("country", "province", "district", "commune", "village")
+#: The largest batch id (a 32-bit signed integer; geodata.imports.rollback.MAX_BATCH_ID).
+MAX_BATCH_ID = 2**31 - 1
 
 
 def _batch_id(text: str) -> int:
+    if len(text) > 40:
+        raise argparse.ArgumentTypeError(f"a batch id is a whole number, got {text[:40]!r}…")
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"a batch id is a whole number, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"a batch id is positive, got {value}")
+    if not 0 < value <= MAX_BATCH_ID:
+        raise argparse.ArgumentTypeError(
+            f"a batch id is a whole number from 1 to {MAX_BATCH_ID:,}, got {text}"
+        )
     return value
 
 
@@ -148,6 +154,58 @@ class _Formatter(logging.Formatter):
         return message
 
 
+def _one_line(exc: BaseException) -> str:
+    """Return the exception's message on one line (a multi-line message is joined)."""
+    text = str(exc.args[0] if isinstance(exc, KeyError) and exc.args else exc).strip()
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip()) or repr(exc)
+
+
+def _is_input_error(exc: BaseException | None) -> bool:
+    """Tell whether ``exc`` is a mistake in the user's input: a setting, an area, a file.
+
+    A failed ``init`` (:class:`geodata.bootstrap.InitError`) is one when what stopped it was.
+    """
+    if isinstance(exc, SettingsError):
+        return True
+    from geodata.areas.manifest import ManifestError
+    from geodata.bootstrap import InitError
+    from geodata.boundaries.files import BoundaryLoadError
+    from geodata.catalogue.indicators import CatalogueError
+    from geodata.imports import ImportRejected
+
+    if isinstance(exc, InitError):
+        return _is_input_error(exc.__cause__)
+    return isinstance(exc, BoundaryLoadError | ManifestError | ImportRejected | CatalogueError)
+
+
+def _report(exc: Exception) -> int:
+    """Log an error without a traceback (unless it is a bug) and return the exit status.
+
+    Mistakes in the input (settings, the area manifest, boundary files, an import file) exit
+    with 2 and one line each (an import file: one line per problem); other expected failures
+    (refused rollbacks, unreadable files, the database) with 1; a bug logs its traceback.
+    """
+    if isinstance(exc, CliError):
+        log.error("%s", exc)
+        return EXIT_ERROR
+    if _is_input_error(exc):
+        from geodata.imports import ImportRejected
+
+        log.error("%s", str(exc) if isinstance(exc, ImportRejected) else _one_line(exc))
+        return EXIT_USAGE
+    from geodata.bootstrap import InitError
+
+    if isinstance(exc, ValueError | KeyError | OSError | InitError):
+        # Refused rollbacks, bad view parameters, unreadable files, a failed init.
+        log.error("%s", _one_line(exc))
+        return EXIT_ERROR
+    if isinstance(exc, SQLAlchemyError):
+        log.error("database error: %s", _one_line(getattr(exc, "orig", None) or exc))
+        return EXIT_ERROR
+    log.error("unexpected error", exc_info=exc)  # a bug, not a user error: keep the traceback
+    return EXIT_ERROR
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``dxmap`` command; return the process exit status."""
     parser = build_parser()
@@ -169,23 +227,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     noisy.setLevel(max(level, logging.WARNING))
     try:
         return int(args.func(args))
-    except CliError as exc:
-        log.error("%s", exc)
-    except SettingsError as exc:
-        log.error("%s", exc)
-    except (ValueError, KeyError, OSError) as exc:
-        # Import problems, refused rollbacks, bad view parameters, unreadable files.
-        log.error("%s", exc.args[0] if isinstance(exc, KeyError) and exc.args else exc)
-    except SQLAlchemyError as exc:
-        log.error("database error: %s", str(getattr(exc, "orig", None) or exc).strip())
     except KeyboardInterrupt:
         log.error("interrupted")
         return 130
-    except Exception:  # a bug, not a user error: keep the traceback for the report
-        log.exception("unexpected error")
+    except Exception as exc:  # noqa: BLE001 - every error ends as a message, see _report
+        return _report(exc)
     finally:
         root.removeHandler(handler)
         root.setLevel(previous_level)
         noisy.setLevel(noisy_level)
         handler.flush()
-    return EXIT_ERROR

@@ -17,7 +17,7 @@ MIN_PASSWORD_LENGTH = 8
 
 def cmd_init(args: argparse.Namespace) -> int:
     from app.area import settings_area
-    from geodata.bootstrap import InitError, init_store
+    from geodata.bootstrap import init_store
     from geodata.store.engine import make_engine
 
     settings = load_settings()
@@ -26,8 +26,6 @@ def cmd_init(args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
     try:
         report = init_store(engine, area, with_demo=not args.no_demo)
-    except InitError as exc:
-        raise CliError(str(exc)) from None
     finally:
         engine.dispose()
     for step in report.steps:
@@ -41,8 +39,6 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from geodata.bootstrap import InitError
-
     settings = load_settings()
     overrides: dict[str, object] = {}
     if args.host:
@@ -55,10 +51,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings = replace(settings, **overrides)  # type: ignore[arg-type]
     from app.server import serve  # lazily: building the app is the serve command's job
 
-    try:
-        serve(settings, workers=settings.workers, dev=args.dev)
-    except InitError as exc:
-        raise CliError(str(exc)) from None
+    serve(settings, workers=settings.workers, dev=args.dev)
     return EXIT_OK
 
 

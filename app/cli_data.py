@@ -26,7 +26,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             with session_factory(engine)() as session:
                 result = validate_file(session, path, max_bytes=settings.max_upload_bytes)
             if not result.ok:
-                raise ImportRejected(result.problems)
+                raise ImportRejected(result.problems, result.problems_total)
             for warning in result.warnings:
                 log.warning("%s", warning)
             log.info(

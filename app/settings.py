@@ -44,6 +44,21 @@ def _default_instance_dir() -> Path:
     return Path.cwd() / "instance"
 
 
+#: URL schemes of the stores dxmap supports (``postgresql://`` means psycopg 3).
+DATABASE_SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg")
+
+
+def _check_database_url(url: str) -> None:
+    """Refuse a database URL dxmap cannot use, naming the setting (never a driver traceback)."""
+    scheme, sep, _ = url.partition("://")
+    if not sep or scheme.lower() not in DATABASE_SCHEMES:
+        shown = scheme if sep else url[:40]
+        raise SettingsError(
+            f"{PREFIX}DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL, "
+            f"got {shown + '://…' if sep else repr(shown)}"
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime settings; tests build this directly, entry points use :meth:`from_env`."""
@@ -78,6 +93,7 @@ class Settings:
             raise SettingsError(f"{PREFIX}PORT must be between 1 and 65535, got {self.port}")
         if self.workers < 1:
             raise SettingsError(f"{PREFIX}WORKERS must be at least 1, got {self.workers}")
+        _check_database_url(self.database_url)
         if self.max_upload_bytes <= 0:
             raise SettingsError(
                 f"{PREFIX}MAX_UPLOAD_BYTES must be positive, got {self.max_upload_bytes}"

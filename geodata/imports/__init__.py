@@ -13,7 +13,10 @@ Rules, in the order a data officer meets them:
 
 This module is the public entry point; the work is done in
 
-- :mod:`geodata.imports.read`: reading the cells of a CSV or XLSX file;
+- :mod:`geodata.imports.limits`: the documented limits (rows, columns, cell lengths, XLSX sizes,
+  problems listed) and the check of a text cell's characters;
+- :mod:`geodata.imports.read` and :mod:`geodata.imports.xlsx`: reading the cells of a CSV
+  (strictly) or an XLSX file (streaming, within the limits);
 - :mod:`geodata.imports.validate`, :mod:`geodata.imports.rows`, :mod:`geodata.imports.numbers`:
   checking the file, each row, and each row's numbers;
 - :mod:`geodata.imports.commit` and :mod:`geodata.imports.rollback`: writing a batch, undoing it;

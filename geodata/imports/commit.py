@@ -24,8 +24,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, select, tuple_
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from geodata.imports.limits import (
+    MAX_NOTE_CHARS,
+    MAX_PROBLEMS,
+    MAX_USER_CHARS,
+    problem_total_line,
+    safe_file_name,
+    text_problem,
+)
 from geodata.imports.read import DEFAULT_MAX_BYTES, ImportProblem, read_file
 from geodata.imports.rows import ImportRow
 from geodata.imports.validate import ValidationResult, validate_bytes
@@ -80,19 +89,39 @@ class ImportOutcome:
 class ImportRejected(ValueError):
     """The file has problems; nothing was written.
 
+    The message has one line per listed problem (one line in all for a single problem), then
+    "… and N more problems (T in total)" when more were found than listed.
+
     Parameters
     ----------
     problems : list of ImportProblem
-        Every problem found.
+        The problems found (at most ``MAX_PROBLEMS`` of them are listed in the message).
+    total : int, optional
+        How many were found in all (``ValidationResult.problems_total``); ``len(problems)`` if
+        not given.
     """
 
-    def __init__(self, problems: list[ImportProblem]) -> None:
+    def __init__(self, problems: list[ImportProblem], total: int | None = None) -> None:
         self.problems = list(problems)
-        count = len(self.problems)
+        self.total = max(total or 0, len(self.problems))
+        shown = [str(p) for p in self.problems[:MAX_PROBLEMS]]
+        if self.total == 1:
+            super().__init__(f"import rejected, nothing was written: {shown[0]}")
+            return
+        more = problem_total_line(len(shown), self.total)
         super().__init__(
-            f"import rejected, nothing was written ({count} problem{'s' if count != 1 else ''}):\n"
-            + "\n".join(str(p) for p in self.problems)
+            f"import rejected, nothing was written ({self.total:,} problems):\n"
+            + "\n".join([*shown, more] if more else shown)
         )
+
+
+#: What a data officer is told when another import wrote the same rows at the same time.
+CONFLICT_MESSAGE = (
+    "another import changed these rows at the same time; nothing was written; try again"
+)
+
+#: ... and when the store stayed locked by another writer (SQLite) for too long.
+BUSY_MESSAGE = "the store is busy with another import; nothing was written; try again"
 
 
 def utc_now() -> datetime:
@@ -239,12 +268,32 @@ def import_bytes(
     ------
     ImportRejected
         With every problem, when the file has any; nothing is written then (not even a batch).
+        Also when another import wrote the same new rows at the same time (a unique-key
+        conflict, or SQLite's write lock held too long): one problem, :data:`CONFLICT_MESSAGE` (or
+        :data:`BUSY_MESSAGE`).
     """
-    with transaction(engine) as session:
-        result = validate_bytes(session, data, file_name, max_bytes=max_bytes)
-        if not result.ok:
-            raise ImportRejected(result.problems)
-        outcome = _commit(session, result, user, note)
+    name = safe_file_name(file_name)
+    for what, text, limit, multiline in (
+        ("the user name", user, MAX_USER_CHARS, False),
+        ("the batch note", note, MAX_NOTE_CHARS, True),
+    ):
+        message = text_problem(text, max_chars=limit, multiline=multiline)
+        if message:
+            raise ImportRejected([ImportProblem(0, "", f"{what}: {message}", name)])
+    try:
+        with transaction(engine) as session:
+            result = validate_bytes(session, data, file_name, max_bytes=max_bytes)
+            if not result.ok:
+                raise ImportRejected(result.problems, result.problems_total)
+            outcome = _commit(session, result, user, note)
+    except IntegrityError as exc:
+        log.warning("import of %s lost a race with another import: %s", name, exc.orig)
+        raise ImportRejected([ImportProblem(0, "", CONFLICT_MESSAGE, name)]) from None
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig).lower():
+            raise
+        log.warning("import of %s found the store locked: %s", name, exc.orig)
+        raise ImportRejected([ImportProblem(0, "", BUSY_MESSAGE, name)]) from None
     log.info(
         "import batch %s committed: %s rows (%s new, %s replaced) from %s by %s",
         outcome.batch_id,

@@ -10,12 +10,16 @@ from geodata.store.models import Indicator
 
 # A ratio row may repeat its percentage in ``value``; it must agree with numerator/denominator.
 VALUE_TOLERANCE_PP = 0.05
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+# ASCII digits only: Python's \d and float() would also take full-width digits such as "１２".
+_NUMBER = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 
 
 def parse_number(raw: str, column: str, problems: RowProblems) -> float | None:
     """Parse a number cell; record a problem and return None when it is not a number."""
     text = raw.strip()
+    if not text.isascii():
+        problems.add(column, f"not a number: {raw!r} (write numbers in ASCII digits 0-9)")
+        return None
     if not _NUMBER.match(text):
         problems.add(
             column,

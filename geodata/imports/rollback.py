@@ -14,6 +14,8 @@ from geodata.store.engine import transaction
 from geodata.store.models import ImportBatch, Observation, ReplacedObservation, Source
 
 log = logging.getLogger(__name__)
+#: The largest id a batch can have (the store's id column is a 32-bit signed integer).
+MAX_BATCH_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ def rollback_batch(engine: Engine, batch_id: int, user: str = "") -> RollbackOut
         :func:`geodata.imports.village_commit.rollback_register` (refused while a later register
         batch changed the same villages or values are stored for villages it added).
     """
+    if not 0 < batch_id <= MAX_BATCH_ID:
+        raise RollbackRefused(f"no import batch {batch_id} (batch ids are 1 to {MAX_BATCH_ID:,})")
     with transaction(engine) as session:
         query = select(ImportBatch).where(ImportBatch.id == batch_id)
         if engine.dialect.name == "postgresql":

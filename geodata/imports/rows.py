@@ -7,12 +7,14 @@ column; a row without problems becomes an :class:`ImportRow`, ready to be writte
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.areas.vintages import VintageSpec, stored_vintages, vintage_for_period
+from geodata.areas.vintages import VintageSpec, period_bounds, stored_vintages, vintage_for_period
+from geodata.imports.limits import MAX_CODE_CHARS, MAX_NOTE_CHARS, MAX_SOURCE_CHARS, text_problem
 from geodata.imports.numbers import check_numbers, parse_number
 from geodata.imports.read import ImportProblem, RowProblems, cell_text, raw_number
 from geodata.store.models import Indicator, Source, Unit, Village
@@ -64,7 +66,8 @@ class Catalogue:
     sources: dict[str, str]  # key -> provenance
     units: dict[str, dict[str, str]]  # vintage -> code -> level
     villages: set[str]
-    vintages: tuple[VintageSpec, ...] = ()  # the stored vintages, oldest first
+    vintages: tuple[VintageSpec, ...] = ()  # the area's, as stored (stored_vintages)
+    today: date = field(default_factory=date.today)  # no period may start after it
 
 
 def load_catalogue(session: Session, vintages: Iterable[str], codes: set[str]) -> Catalogue:
@@ -81,6 +84,24 @@ def load_catalogue(session: Session, vintages: Iterable[str], codes: set[str]) -
         chunk = code_list[start : start + 500]
         villages.update(session.scalars(select(Village.code).where(Village.code.in_(chunk))))
     return Catalogue(indicators, sources, units, villages, stored_vintages(session))
+
+
+def period_vintage(period: str, vintages: tuple[VintageSpec, ...], today: date) -> str:
+    """Return the vintage of a period key; raise ``ValueError`` saying why it is not accepted.
+
+    A period must be written in ASCII digits (``2024``, ``2025-H1``, ``2025-Q3``), fall inside a
+    stored vintage of the area, and not start after ``today`` (nothing is reported for the
+    future).
+    """
+    if not period.isascii():
+        raise ValueError(f"write the period in ASCII digits 0-9 (such as 2024), got {period!r}")
+    start, _ = period_bounds(period)
+    if start > today:
+        raise ValueError(
+            f"period {period} starts after today ({today.isoformat()}); "
+            "no value can be reported for the future"
+        )
+    return vintage_for_period(period, vintages)
 
 
 def cell(cells: list[object], positions: Mapping[str, int], column: str) -> object:
@@ -129,11 +150,12 @@ def check_row(
     for column, text in (("code", code), ("period", period), ("indicator", indicator_key)):
         if not text:
             problems.add(column, "missing required value")
+    code_ok = _check_code(code, problems)
 
     vintage: str | None = None
     if period:
         try:
-            vintage = vintage_for_period(period, catalogue.vintages)
+            vintage = period_vintage(period, catalogue.vintages, catalogue.today)
         except ValueError as exc:
             problems.add("period", f"bad period: {exc}")
 
@@ -141,8 +163,8 @@ def check_row(
     if indicator_key and indicator is None:
         known = ", ".join(sorted(catalogue.indicators))
         problems.add("indicator", f"unknown indicator {indicator_key!r}; known: {known}")
-    level = _level(code, period, vintage, indicator, catalogue, problems)
-    if code and period and indicator_key:
+    level = _level(code if code_ok else "", period, vintage, indicator, catalogue, problems)
+    if code_ok and vintage is not None and indicator is not None:  # clean texts only
         dup_key = (code, period, indicator_key)
         if dup_key in seen:
             problems.add(
@@ -163,6 +185,16 @@ def check_row(
     if indicator is not None:
         stored_value = check_numbers(indicator, level, numbers, present, problems)
 
+    source = cell_text(cell(cells, positions, "source"))
+    note = cell_text(cell(cells, positions, "note"))
+    for column, text, limit, multiline in (
+        ("source", source, MAX_SOURCE_CHARS, False),
+        ("note", note, MAX_NOTE_CHARS, True),
+    ):
+        message = text_problem(text, max_chars=limit, multiline=multiline)
+        if message:
+            problems.add(column, message)
+
     if problems.found:
         return None, problems.found
     assert vintage is not None and level is not None  # guaranteed by the checks above
@@ -176,8 +208,8 @@ def check_row(
         numerator=numbers["numerator"],
         denominator=numbers["denominator"],
         value=stored_value,
-        source=cell_text(cell(cells, positions, "source")),
-        note=cell_text(cell(cells, positions, "note")),
+        source=source,
+        note=note,
     )
     return row, []
 
@@ -211,3 +243,28 @@ def _level(
                 f"{finest} level",
             )
     return level
+
+
+def code_problem(code: str) -> str | None:
+    """Return what is wrong with a non-empty code (length, characters), or ``None``.
+
+    Only codes without a problem are looked up in the store (a NUL byte would be a database
+    error on PostgreSQL, not a problem at its row).
+    """
+    if len(code) > MAX_CODE_CHARS:
+        return f"{len(code):,} characters; a code has at most {MAX_CODE_CHARS}"
+    if not code.isascii() or not code.isprintable() or " " in code:
+        return (
+            f"a code is written in ASCII letters, digits and '-' (such as 12345-01), got {code!r}"
+        )
+    return None
+
+
+def _check_code(code: str, problems: RowProblems) -> bool:
+    """Check a code's length and characters; return whether it passed."""
+    if not code:
+        return False
+    message = code_problem(code)
+    if message:
+        problems.add("code", message)
+    return message is None

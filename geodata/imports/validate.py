@@ -9,12 +9,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.areas.vintages import stored_vintages, vintage_for_period
+from geodata.areas.vintages import stored_vintages
+from geodata.imports.limits import MAX_PROBLEMS, problem_total_line, safe_file_name
 from geodata.imports.read import (
     COLUMNS,
     DEFAULT_MAX_BYTES,
@@ -26,7 +28,15 @@ from geodata.imports.read import (
     read_table,
     size_problem,
 )
-from geodata.imports.rows import LEVEL_DEPTH, ImportRow, cell, check_row, load_catalogue
+from geodata.imports.rows import (
+    LEVEL_DEPTH,
+    ImportRow,
+    cell,
+    check_row,
+    code_problem,
+    load_catalogue,
+    period_vintage,
+)
 from geodata.store.models import Observation
 
 
@@ -45,7 +55,9 @@ class ValidationResult:
     rows : list of ImportRow
         The rows that passed every check (all rows when ``ok``).
     problems : list of ImportProblem
-        Every problem found, sorted by row and column.
+        The problems found, sorted by row and column: the first ``MAX_PROBLEMS`` (200) of them.
+    problems_total : int
+        How many problems were found in all (``len(problems)`` unless the cap was reached).
     warnings : list of ImportProblem
         Things that do not block the import but that the data officer should know (a unit
         value that the map will not show because finer data exist for the same indicator).
@@ -57,6 +69,7 @@ class ValidationResult:
     rows: list[ImportRow] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     warnings: list[ImportProblem] = field(default_factory=list)
+    problems_total: int = 0
 
     @property
     def ok(self) -> bool:
@@ -64,8 +77,10 @@ class ValidationResult:
         return not self.problems
 
     def report(self) -> str:
-        """Return every problem on its own line (empty when ``ok``)."""
-        return "\n".join(str(p) for p in self.problems)
+        """Return each listed problem on its own line, then the count of the others, if any."""
+        lines = [str(p) for p in self.problems]
+        more = problem_total_line(len(self.problems), max(self.problems_total, len(lines)))
+        return "\n".join([*lines, more] if more else lines)
 
 
 def _check_header(header: list[object], name: str) -> tuple[dict[str, int], list[ImportProblem]]:
@@ -123,69 +138,104 @@ def validate_bytes(
     ValidationResult
         Valid rows and every problem found (``result.ok`` tells whether it may be imported).
     """
-    name = Path(file_name).name or "upload"
+    name = safe_file_name(file_name)
     result = ValidationResult(file_name=name, sha256=hashlib.sha256(data).hexdigest())
-    problems = result.problems
-    if len(data) > max_bytes:
-        problems.append(size_problem(len(data), max_bytes, name))
-        return result
-    table, file_problems = read_table(data, name)
-    problems.extend(file_problems)
-    if file_problems:
-        return result
-    while table and _is_blank(table[-1]):
-        table.pop()
-    if not table:
-        problems.append(ImportProblem(0, "", "the file is empty (no header row)", name))
-        return result
-    positions, header_problems = _check_header(table[0], name)
-    problems.extend(header_problems)
-    if header_problems:
-        problems.sort()
-        return result
-    body = [(n, cells) for n, cells in enumerate(table[1:], start=2) if not _is_blank(cells)]
-    result.rows_total = len(body)
-    if not body:
-        problems.append(ImportProblem(0, "", "no data rows below the header", name))
-        return result
-    if len(body) > MAX_ROWS:
-        problems.append(
-            ImportProblem(0, "", f"more than {MAX_ROWS:,} data rows; split the file", name)
-        )
-        return result
-
-    # Read what validation needs in a few queries, not one per row.
-    vintages: set[str] = set()
-    codes: set[str] = set()
-    specs = stored_vintages(session)
-    for _, cells in body:
-        codes.add(cell_text(cell(cells, positions, "code")).strip())
-        with contextlib.suppress(ValueError):
-            vintages.add(
-                vintage_for_period(cell_text(cell(cells, positions, "period")).strip(), specs)
-            )
-    catalogue = load_catalogue(session, vintages, codes)
-
-    seen: dict[tuple[str, str, str], int] = {}
-    width = len(table[0])
-    for n, cells in body:
-        extra = [c for c in cells[width:] if cell_text(c).strip()]
-        if extra:
-            problems.append(
-                ImportProblem(
-                    n, "", f"{width + len(extra)} cells but the header has {width} columns", name
-                )
-            )
-        row, row_problems = check_row(n, cells, positions, catalogue, seen, name)
-        problems.extend(row_problems)
-        if row is not None and not extra:
-            result.rows.append(row)
-    problems.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else 99))
-    if problems:
+    _validate(session, data, name, max_bytes, result)
+    result.problems_total = max(result.problems_total, len(result.problems))
+    result.problems.sort(key=_order)
+    del result.problems[MAX_PROBLEMS:]
+    if result.problems:
         result.rows = []
     else:
         result.warnings.extend(_shadowed_rows(session, result.rows, name))
     return result
+
+
+def _order(problem: ImportProblem) -> tuple[int, int]:
+    column = COLUMNS.index(problem.column) if problem.column in COLUMNS else 99
+    return (problem.row, column)
+
+
+def _keep(result: ValidationResult, found: list[ImportProblem]) -> None:
+    """Add problems, keeping memory bounded: only the first MAX_PROBLEMS (by row) are kept."""
+    result.problems.extend(found)
+    result.problems_total += len(found)
+    if len(result.problems) > 4 * MAX_PROBLEMS:
+        result.problems.sort(key=_order)
+        del result.problems[MAX_PROBLEMS:]
+
+
+def _validate(
+    session: Session, data: bytes, name: str, max_bytes: int, result: ValidationResult
+) -> None:
+    problems = result.problems
+    if len(data) > max_bytes:
+        problems.append(size_problem(len(data), max_bytes, name))
+        return
+    table, read_problems = read_table(data, name)
+    if any(p.row == 0 for p in read_problems):
+        problems.extend(read_problems)
+        return
+    while table and _is_blank(table[-1]):
+        table.pop()
+    if not table:
+        problems.extend(read_problems)
+        problems.append(ImportProblem(0, "", "the file is empty (no header row)", name))
+        return
+    positions, header_problems = _check_header(table[0], name)
+    problems.extend(header_problems)
+    if header_problems or any(p.row == 1 for p in read_problems):
+        problems.extend(p for p in read_problems if p.row == 1)
+        return
+    _keep(result, read_problems)
+    body = [(n, cells) for n, cells in enumerate(table[1:], start=2) if not _is_blank(cells)]
+    result.rows_total = len(body)
+    if not body:
+        problems.append(ImportProblem(0, "", "no data rows below the header", name))
+        return
+    if len(body) > MAX_ROWS:
+        problems.append(
+            ImportProblem(0, "", f"more than {MAX_ROWS:,} data rows; split the file", name)
+        )
+        return
+
+    # Read what validation needs in a few queries, not one per row.
+    specs, today = stored_vintages(session), date.today()
+    vintages: set[str] = set()
+    codes: set[str] = set()
+    for _, cells in body:
+        code = cell_text(cell(cells, positions, "code")).strip()
+        if code and code_problem(code) is None:
+            codes.add(code)
+        with contextlib.suppress(ValueError):
+            period = cell_text(cell(cells, positions, "period")).strip()
+            vintages.add(period_vintage(period, specs, today))
+    catalogue = load_catalogue(session, vintages, codes)
+    catalogue.today = today
+
+    unreadable = {p.row for p in read_problems}
+    seen: dict[tuple[str, str, str], int] = {}
+    width = len(table[0])
+    for n, cells in body:
+        if n in unreadable:
+            continue  # its reading problem is reported; checking its cells would repeat it
+        extra = [c for c in cells[width:] if cell_text(c).strip()]
+        if extra:
+            _keep(
+                result,
+                [
+                    ImportProblem(
+                        n,
+                        "",
+                        f"{width + len(extra)} cells but the header has {width} columns",
+                        name,
+                    )
+                ],
+            )
+        row, row_problems = check_row(n, cells, positions, catalogue, seen, name)
+        _keep(result, row_problems)
+        if row is not None and not extra and not result.problems_total:
+            result.rows.append(row)
 
 
 def _shadowed_rows(session: Session, rows: list[ImportRow], name: str) -> list[ImportProblem]:

@@ -62,7 +62,7 @@ def test_console_script_error_exits_non_zero_with_a_message(tmp_path: Path) -> N
     assert usage.returncode == 2 and "invalid choice: 'shp'" in usage.stderr
 
     bad_setting = _run(_dxmap(), "serve", env={**env, "DXMAP_PORT": "eighty"})
-    assert bad_setting.returncode == 1
+    assert bad_setting.returncode == 2
     assert "DXMAP_PORT must be an integer" in bad_setting.stderr
 
 
@@ -114,7 +114,7 @@ def test_init_without_boundary_files_says_how_to_set_them(
 ) -> None:
     monkeypatch.setenv("DXMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'dxmap.sqlite'}")
     monkeypatch.setenv("DXMAP_GEODATA_DIR", str(tmp_path / "nowhere"))
-    assert main(["init"]) == 1
+    assert main(["init"]) == 2
     assert "DXMAP_GEODATA_DIR" in capsys.readouterr().err
 
 

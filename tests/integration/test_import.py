@@ -295,12 +295,12 @@ def test_size_limit_and_missing_columns(
     monkeypatch.setenv("DXMAP_DATABASE_URL", sqlite_store_url)
     monkeypatch.setenv("DXMAP_MAX_UPLOAD_BYTES", "50")
     big = _write(tmp_path / "big.csv", GOOD_CSV)
-    assert main(["import", str(big)]) == 1
+    assert main(["import", str(big)]) == 2
     assert "the limit is 50 bytes" in capsys.readouterr().err
 
     monkeypatch.delenv("DXMAP_MAX_UPLOAD_BYTES")
     headless = _write(tmp_path / "cols.csv", "\ufeffcode,period,indicator,value\nx,2024,y,1\n")
-    assert main(["import", str(headless)]) == 1
+    assert main(["import", str(headless)]) == 2
     err = capsys.readouterr().err
     assert "row 1, column numerator: required column is missing" in err
     assert "row 1, column denominator: required column is missing" in err

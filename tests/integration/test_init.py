@@ -88,7 +88,7 @@ def test_a_corrupt_late_file_leaves_an_empty_store_without_a_table(
     broken = last_layer_file()
     geodata = geodata_with(tmp_path, geodata_dir, broken, b'{"type": "FeatureCollection", "fea')
     status, err = _init(empty_store_url, geodata, monkeypatch, capsys)
-    assert status == 1
+    assert status == 2  # a mistake in the input files (as every input error of the CLI)
     assert broken in _one_line_error(err)
     assert dump(empty_store_url) == {}, "the catalogue and earlier layers must be rolled back"
 
@@ -100,7 +100,7 @@ def test_a_failed_reinit_leaves_a_loaded_store_exactly_as_it_was(
     broken = last_layer_file()
     geodata = geodata_with(tmp_path, geodata_dir, broken, b"\x00not a vector file\x00")
     status, err = _init(store_url, geodata, monkeypatch, capsys)
-    assert status == 1 and broken in _one_line_error(err)
+    assert status == 2 and broken in _one_line_error(err)
     assert dump(store_url) == before
 
 
@@ -110,7 +110,7 @@ def test_a_missing_file_is_named_in_one_line_and_nothing_is_written(
     broken = last_layer_file()
     geodata = geodata_with(tmp_path, geodata_dir, broken, None)
     status, err = _init(empty_store_url, geodata, monkeypatch, capsys)
-    assert status == 1
+    assert status == 2
     line = _one_line_error(err)
     assert broken in line and "DXMAP_GEODATA_DIR" in line
     assert dump(empty_store_url) == {}

@@ -289,10 +289,10 @@ def test_xlsx_register_is_read_like_a_csv(sqlite_store_url: str, tmp_path: Path)
     book.save(path)
     engine = make_engine(sqlite_store_url)
     result = validate_villages(engine, path)
-    assert [str(p) for p in result.problems] == [
-        "thon.xlsx, row 3, column households: not a number: 'nhiều' (write digits with '.' as "
-        "the decimal point, no thousands separators or units)"
-    ]
+    assert len(result.problems) == 1
+    assert str(result.problems[0]).startswith(
+        "thon.xlsx, row 3, column households: not a number: 'nhiều'"
+    )
     sheet.delete_rows(3)
     book.save(path)
     outcome = import_villages(engine, path, "tester")
@@ -349,7 +349,7 @@ def test_cli_dry_run_writes_nothing_and_errors_name_file_row_column(
     assert _fingerprint(sqlite_store_url) == before
 
     bad = _write(tmp_path / "bad.csv", HEADER + "REG-0001,X,26506,many,,,,\n")
-    assert main(["villages", "import", str(bad)]) == 1
+    assert main(["villages", "import", str(bad)]) == 2  # a mistake in the input file
     captured = capsys.readouterr()
     assert "dxmap: error:" in captured.err
     assert "bad.csv, row 2, column households: not a number" in captured.err
