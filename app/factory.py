@@ -13,7 +13,7 @@ from app.api import make_api_blueprint
 from app.geo_routes import GEOJSON, register_geo_routes
 from app.layout import build_layout
 from app.settings import REPO_ROOT, Settings
-from callbacks import analysis, downloads, labels, navigation
+from callbacks import analysis, downloads, navigation
 from callbacks import map as map_callbacks
 from callbacks.view_state import Choices, default_state
 from geodata.analysis.classify import DEFAULT_SCHEME
@@ -115,9 +115,8 @@ def create_app(settings: Settings) -> dash.Dash:
         tile_url=settings.tile_url,
         tile_attr=settings.tile_attribution,
     )
-    navigation.register(app, choices, service)
-    map_callbacks.register(app, service, prefix)
-    labels.register(app, service)
+    navigation.register(app, choices, service, prefix)
+    map_callbacks.register(app)
     analysis.register(app, service)
     downloads.register(app, service)
     return app
