@@ -98,4 +98,3 @@ def label_outputs(
         when(new_lang, below),
         when(new_lang, crs),
     ]
-
