@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -51,7 +52,8 @@ def duo(dash_duo, sqlite_store_url: str, tmp_path):
 
 def drawn(duo) -> dict:
     raw = duo.driver.execute_script(
-        f"return document.getElementById('{ids.MAP}').getAttribute('data-drawn')"
+        f"const map = document.getElementById('{ids.MAP}');"
+        "return map && map.getAttribute('data-drawn');"
     )
     return json.loads(raw or "{}").get(ids.UNITS) or {}
 
@@ -79,23 +81,56 @@ def test_each_link_opens_its_own_view_without_the_default_geometry(duo) -> None:
     assert duo.get_logs() == []
 
 
-def test_links_followed_in_quick_succession_end_on_the_last_view(duo) -> None:
-    """Back/forward through shared views faster than the server answers: the last one wins."""
-    duo.driver.get(duo.server_url + "/")
-    wait(duo, lambda: matches(duo, "2020", "district", "77"))
+def expected(url: str) -> tuple[str, str, str]:
+    """Return (vintage, level, parent) of the link whose view the address ``url`` shows."""
+    query = parse_qs(urlparse(url).query)
+    key = (query.get("vintage", ["2020"])[0], query.get("unit", [None])[0])
+    for link, vintage, level, parent in LINKS:
+        link_query = parse_qs(link.lstrip("?"))
+        if (link_query.get("vintage", ["2020"])[0], link_query.get("unit", [None])[0]) == key:
+            return vintage, level, parent
+    raise AssertionError(f"the address {url} is none of the links")
+
+
+def test_links_opened_in_quick_succession_each_draw_their_own_view(duo) -> None:
+    """Links opened one after another without waiting: the one that stays is drawn as asked."""
     for rounds in range(2):
         order = LINKS[rounds:] + LINKS[:rounds]
         for link in order:
+            duo.driver.get(duo.server_url + "/" + link[0])
+            time.sleep(0.1)
+        query, vintage, level, parent = order[-1]
+        wait(
+            duo,
+            lambda v=vintage, lv=level, p=parent: matches(duo, v, lv, p),
+            message=f"{query}: {drawn(duo)} at {duo.driver.current_url}",
+        )
+    assert duo.get_logs() == []
+
+
+def test_back_and_forward_faster_than_the_server_never_mixes_views(duo) -> None:
+    """History steps while answers are in flight: what is drawn is what the address bar says.
+
+    Geometry, legend and address always belong to one view, whichever answer came last.
+    """
+    wait(duo, lambda: matches(duo, "2020", "district", "77"))
+    for rounds in range(2):
+        for link in LINKS[rounds:] + LINKS[:rounds]:
             duo.driver.execute_script(
                 "history.pushState({}, '', arguments[0]);"
                 "window.dispatchEvent(new PopStateEvent('popstate'));",
                 "/" + link[0],
             )
             time.sleep(0.05)
-        query, vintage, level, parent = order[-1]
-        wait(duo, lambda v=vintage, lv=level, p=parent: matches(duo, v, lv, p), message=query)
         settled(duo)
-        assert matches(duo, vintage, level, parent), (query, drawn(duo))
+        url = duo.driver.current_url
+        vintage, level, parent = expected(url)
+        wait(
+            duo,
+            lambda v=vintage, lv=level, p=parent: matches(duo, v, lv, p),
+            message=f"{url}: drew {drawn(duo)}",
+        )
         legend = duo.find_element(f"#{ids.LEGEND}").text
-        assert ("2025" if vintage != "2020" else "2024") in legend, (query, legend)
+        period = parse_qs(urlparse(url).query)["period"][0]
+        assert period in legend and (vintage != "2020") == (period == "2025"), (url, legend)
     assert duo.get_logs() == []
