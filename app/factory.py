@@ -17,7 +17,7 @@ from app.area import settings_area
 from app.geo_routes import GEOJSON, register_geo_routes
 from app.layout import build_layout
 from app.settings import PREFIX, Settings, SettingsError, assets_dir
-from callbacks import analysis, downloads, labels, navigation
+from callbacks import analysis, downloads, navigation
 from callbacks import map as map_callbacks
 from callbacks.view_state import Choices, default_state
 from geodata.analysis.classify import DEFAULT_SCHEME
@@ -149,9 +149,8 @@ def create_app(settings: Settings) -> dash.Dash:
         )
 
     app.layout = layout
-    navigation.register(app, choices, service)
-    map_callbacks.register(app, service, prefix)
-    labels.register(app, service)
+    navigation.register(app, choices, service, prefix)
+    map_callbacks.register(app)
     analysis.register(app, service)
     downloads.register(app, service)
     return app

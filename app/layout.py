@@ -1,4 +1,8 @@
-"""The page layout, rendered complete for the default view (callbacks then follow the URL)."""
+"""The page layout: controls and an empty map; the one view callback fills it for the URL.
+
+Nothing of the default view is drawn here (no geometry URL, no legend): a shared link opens its
+own view first, with one round trip, instead of the default view and then its own.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,7 @@ from typing import Any
 from dash import dcc, html
 
 from callbacks.labels import area_names, options
-from callbacks.map_view import Service, breadcrumb, geometry_url, map_frame, restyle
-from callbacks.map_view import villages_url as villages_url_of
+from callbacks.map_view import Service, map_frame
 from layers import choropleth, controls, ids, panels
 from layers.downloads import download_box
 from layers.legend import legend_box
@@ -20,43 +23,40 @@ def build_layout(
     """Return the page for ``state`` (the default view): header, controls, map, table."""
     lang = state["lang"]
     opts = options(lang, state["vintage"], state["indicator"], service)  # type: ignore[arg-type]
-    frame = map_frame(state, service)
-    units_url = geometry_url(prefix, frame, service)
-    villages_url = villages_url_of(prefix, frame, service)
-    styled = restyle(state, frame, service)
-    units = choropleth.units_layer(units_url, styled["units_hideout"])
-    villages = choropleth.villages_layer(villages_url, styled["villages_hideout"])
+    frame = map_frame(state, service)  # only the area's extent, for the first fit
+    units = choropleth.units_layer()
+    villages = choropleth.villages_layer()
     the_map = choropleth.map_container(
-        units, villages, frame["bounds"], tile_url=tile_url, tile_attribution=tile_attr
+        units,
+        villages,
+        frame["bounds"],
+        tile_url=tile_url,
+        tile_attribution=tile_attr,
+        prefer_canvas=choropleth.prefers_canvas(len(service.units_index(state["vintage"]))),
     )
-    inset = frame["inset"] or {}
-    inset_map = choropleth.inset(
-        choropleth.units_layer(
-            units_url if inset else None, styled["units_hideout"], layer_id=ids.INSET_UNITS
-        ),
-        inset.get("bounds"),
-        inset.get("names", []),
-    )
-    attribution = choropleth.attribution_box(styled["attribution"])
+    inset_map = choropleth.inset(choropleth.units_layer(layer_id=ids.INSET_UNITS), None, [])
+    attribution = choropleth.attribution_box([])
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.VIEW, data=None),
+            dcc.Store(id=ids.NAV, data=None),
+            dcc.Store(id=ids.MAP_DATA, data=None),
             panels.skip_link(lang),
-            controls.header(lang, styled["synthetic"], area_names(service)),
+            controls.header(lang, False, area_names(service)),
             html.Main(
                 [
                     controls.control_panel(state, opts, extra=[download_box(lang)]),
                     html.Section(
                         [
                             html.Nav(
-                                breadcrumb(frame, lang),
+                                [],
                                 id=ids.BREADCRUMB,
                                 className="dxmap-breadcrumb",
                                 **{"aria-label": "breadcrumb"},
                             ),
                             html.Div(
-                                [the_map, inset_map, legend_box(styled["legend"])],
+                                [the_map, inset_map, legend_box([])],
                                 className="dxmap-map-box",
                             ),
                             attribution,
@@ -64,7 +64,7 @@ def build_layout(
                         ],
                         className="dxmap-map-column",
                     ),
-                    panels.analysis_column(lang, styled["summary"], styled["table"]),
+                    panels.analysis_column(lang, [], []),
                 ],
                 className="dxmap-main",
             ),

@@ -15,55 +15,185 @@
     "use strict";
 
     /*
-     * The newest hideout of each layer, recorded by a clientside callback. dash-leaflet ignores a
-     * hideout that arrives while the layer is still fetching its url, then draws the fetched
-     * features with the hideout it had when the fetch began. Each hideout carries the server's
-     * `stamp` (ms), so the newer of the recorded one and the layer's own wins: a quick indicator
-     * change during a drill-down cannot leave the map uncoloured or stale.
+     * What each layer should show: the newest view's geometry URL and hideout (dxmap.applyMap,
+     * fed by the one view callback). dash-leaflet's own `hideout` prop never changes, because a
+     * new hideout makes dash-leaflet 1.1 rebuild every layer (clearLayers + addData); instead
+     * the drawn layers are restyled in place with setStyle. Geometry is fetched here, by URL
+     * (HTTP-cached, versioned), and a response that a newer view has overtaken is dropped, so
+     * what is drawn always belongs to the newest view: each drawn feature remembers the URL it
+     * came from (`properties._u`) and is styled with the hideout sent for that URL.
      */
-    var latest = {};
+    var wanted = {}; // layer key → {url, hideout}
+    var styles = {}; // layer key → {url → hideout}
+    var drawnUrls = {}; // layer key → the URL whose features were handed to the layer
+    var EMPTY = {type: "FeatureCollection", features: []};
+    var KEPT_STYLES = 8;
     var TAB_KEYS = ["detail", "compare", "gaps", "trends", "table"]; // layers/panels.py TABS
 
     function idKey(id) {
         return typeof id === "string" ? id : JSON.stringify(id);
     }
 
-    /*
-     * The features each layer has drawn. A layer whose fetch finished before the newest hideout
-     * was recorded has drawn with a stale one, and dash-leaflet will not restyle it: recording a
-     * newer hideout restyles what is already drawn, so the map always ends with the newest.
-     */
+    /* The features each layer has drawn (Leaflet "add"/"remove" events, see onEachFeature). */
     var drawn = {};
 
-    function restyleDrawn(key, id) {
+    function hideoutOf(context, feature) {
+        var key = context && context.id !== undefined ? idKey(context.id) : null;
+        var url = feature && feature.properties ? feature.properties._u : undefined;
+        var byUrl = key ? styles[key] : null;
+        if (byUrl && url !== undefined && byUrl[url]) {
+            return byUrl[url];
+        }
+        if (key && wanted[key]) {
+            return wanted[key].hideout;
+        }
+        return (context && context.hideout) || {};
+    }
+
+    function restyleDrawn(key) {
+        var url = wanted[key] && wanted[key].url;
+        var style = window.dxmap.choropleth.style;
         (drawn[key] || new Set()).forEach(function (layer) {
-            if (layer.feature && layer.setStyle) {
-                layer.setStyle(window.dxmap.choropleth.style(layer.feature, {id: id, hideout: {}}));
+            if (layer.feature && layer.setStyle && layer.feature.properties._u === url) {
+                layer.setStyle(style(layer.feature, {id: key}));
             }
         });
     }
 
-    function hideoutOf(context) {
-        var own = (context && context.hideout) || {};
-        var recorded = context && context.id !== undefined ? latest[idKey(context.id)] : undefined;
-        return recorded && (recorded.stamp || 0) > (own.stamp || 0) ? recorded : own;
+    function keepStyle(key, url, hideout) {
+        var byUrl = styles[key] = styles[key] || {};
+        delete byUrl[url]; // re-inserted last: the oldest URLs go first
+        byUrl[url] = hideout;
+        var urls = Object.keys(byUrl);
+        urls.slice(0, Math.max(0, urls.length - KEPT_STYLES)).forEach(function (old) {
+            if (old !== drawnUrls[key]) {
+                delete byUrl[old];
+            }
+        });
+    }
+
+    function setData(id, key, url, data) {
+        drawnUrls[key] = url;
+        window.dash_clientside.set_props(id, {data: data});
+    }
+
+    /* One request per URL in flight, shared by the layers that draw it (map and inset). */
+    var inFlight = {};
+
+    function geometry(url) {
+        if (!inFlight[url]) {
+            inFlight[url] = fetch(url, {credentials: "same-origin"}).then(function (response) {
+                if (!response.ok) {
+                    throw new Error(url + ": HTTP " + response.status);
+                }
+                return response.json();
+            }).finally(function () {
+                window.setTimeout(function () {
+                    delete inFlight[url];
+                }, 0);
+            });
+        }
+        return inFlight[url];
+    }
+
+    function load(id, key, url) {
+        if (!url) {
+            if (drawnUrls[key]) {
+                setData(id, key, null, EMPTY);
+            }
+            return;
+        }
+        if (drawnUrls[key] === url) {
+            restyleDrawn(key);
+            return;
+        }
+        geometry(url).then(function (collection) {
+            if (!wanted[key] || wanted[key].url !== url) {
+                return; // a newer view wants other geometry: this response is stale
+            }
+            (collection.features || []).forEach(function (feature) {
+                feature.properties = feature.properties || {};
+                feature.properties._u = url;
+            });
+            setData(id, key, url, collection);
+        }).catch(function (error) {
+            if (wanted[key] && wanted[key].url === url) {
+                throw error;
+            }
+        });
+    }
+
+    /*
+     * Record on the map's element what each layer has drawn (`data-drawn`: layer id → {url,
+     * count}), once per batch of Leaflet add/remove events: tests and the bench read it.
+     */
+    var marking = {};
+
+    function markDrawn(key, map) {
+        if (!map || marking[key]) {
+            return;
+        }
+        marking[key] = true;
+        var container = map.getContainer();
+        Promise.resolve().then(function () {
+            marking[key] = false;
+            var count = 0;
+            var url = null;
+            (drawn[key] || new Set()).forEach(function (layer) {
+                count += 1;
+                url = layer.feature && layer.feature.properties ? layer.feature.properties._u : url;
+            });
+            var info = JSON.parse(container.getAttribute("data-drawn") || "{}");
+            info[key] = {url: url || null, count: count};
+            container.setAttribute("data-drawn", JSON.stringify(info));
+        });
     }
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         dxmap: {
-            remember: function () {
-                var inputs = window.dash_clientside.callback_context.inputs_list || [];
-                inputs.forEach(function (input) {
-                    if (input.value) {
-                        var key = idKey(input.id);
-                        var before = latest[key];
-                        latest[key] = input.value;
-                        if (!before || (input.value.stamp || 0) > (before.stamp || 0)) {
-                            restyleDrawn(key, input.id);
-                        }
+            /* Draw the view callback's map payload: fetch changed geometry, else restyle. */
+            applyMap: function (payload) {
+                if (!payload || !payload.layers) {
+                    return;
+                }
+                Object.keys(payload.layers).forEach(function (id) {
+                    var spec = payload.layers[id];
+                    var like = spec.like ? payload.layers[spec.like] || {} : spec;
+                    var key = idKey(id);
+                    var url = spec.url || null;
+                    wanted[key] = {url: url, hideout: like.hideout || {}};
+                    if (url) {
+                        keepStyle(key, url, wanted[key].hideout);
                     }
+                    load(id, key, url);
                 });
-                return window.dash_clientside.no_update;
+            },
+            /*
+             * A map click, a breadcrumb or a table button names the unit to show: read it here,
+             * so the server gets the code and never the clicked feature's geometry.
+             */
+            navTarget: function () {
+                var noUpdate = window.dash_clientside.no_update;
+                var fired = (window.dash_clientside.callback_context.triggered || [])[0];
+                if (!fired || !fired.value) {
+                    return noUpdate;
+                }
+                var dot = fired.prop_id.lastIndexOf(".");
+                var code;
+                if (fired.prop_id.slice(dot + 1) === "clickData") {
+                    var props = fired.value.properties || {};
+                    if (props.level === "village" || !props.code) {
+                        return noUpdate;
+                    }
+                    code = String(props.code);
+                } else {
+                    code = String(JSON.parse(fired.prop_id.slice(0, dot)).index || "");
+                }
+                return {code: code, at: Date.now()};
+            },
+            /* The coordinate-system choice applies to GeoPackage only. */
+            crsHidden: function (fmt) {
+                return fmt !== "gpkg";
             },
             /*
              * After the view state changed (a gap-register row was picked by click or Space),
@@ -75,16 +205,16 @@
             },
             /*
              * The analysis tabs. Inputs: one n_clicks per tab (in the order of TAB_KEYS), the skip
-             * link, the URL query; state: the active tab. Outputs: the active tab, then per tab
-             * aria-selected, tabIndex (roving) and its panel's `hidden`. On page load a shared link
-             * comparing units opens the compare tab.
+             * link; state: the active tab. Outputs: the active tab, then per tab aria-selected,
+             * tabIndex (roving) and its panel's `hidden`. On page load a shared link comparing
+             * units opens the compare tab.
              */
             selectTab: function () {
                 var noUpdate = window.dash_clientside.no_update;
                 var context = window.dash_clientside.callback_context;
                 var args = Array.prototype.slice.call(arguments);
                 var current = args[args.length - 1];
-                var search = args[args.length - 2] || "";
+                var search = window.location.search || "";
                 var n = TAB_KEYS.length;
                 var triggered = (context.triggered || []).map(function (t) {
                     return t.prop_id.split(".")[0];
@@ -245,7 +375,7 @@
     window.dxmap = Object.assign({}, window.dxmap, {
         choropleth: {
             style: function (feature, context) {
-                var hideout = hideoutOf(context);
+                var hideout = hideoutOf(context, feature);
                 var rec = recordOf(feature, hideout);
                 var isPoint = feature.geometry && feature.geometry.type === "Point";
                 var code = feature.properties.code;
@@ -291,6 +421,9 @@
                     layer.on("remove", function () {
                         drawn[key].delete(layer);
                     });
+                    layer.on("add remove", function () {
+                        markDrawn(key, layer._map);
+                    });
                 }
                 layer.on("add", function () {
                     // Name the drawn shape for assistive technology and tests (attributes, no HTML).
@@ -301,7 +434,7 @@
                     }
                 });
                 layer.bindTooltip(function () {
-                    return tooltipContent(feature, hideoutOf(context));
+                    return tooltipContent(feature, hideoutOf(context, feature));
                 }, {sticky: true, direction: "top", offset: [0, -8], className: "dxmap-tooltip"});
             },
             tooltipContent: tooltipContent,

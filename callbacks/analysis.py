@@ -1,4 +1,4 @@
-"""Analysis tabs: tab switching (in the browser), and one thin callback per tab's content.
+"""Analysis tabs: tab switching (in the browser), and each tab's content for the view callback.
 
 A tab's content is computed only while its tab is active (and again when it becomes active),
 so a view change costs nothing for hidden tabs; the answers are cached on the service.
@@ -23,13 +23,85 @@ log = logging.getLogger(__name__)
 GAP_FORMATS = {ids.GAP_CSV: "csv", ids.GAP_XLSX: "xlsx", ids.GAP_GEOJSON: "geojson"}
 
 
-def _when_active(state: dict[str, Any] | None, panel: str | None, tab: str) -> None:
-    if not state or active_tab(panel) != tab:
-        raise PreventUpdate
+TAB_OUTPUTS = {
+    "detail": (
+        Output(ids.SCORECARD, "children"),
+        Output(ids.COMPARE_ADD, "children"),
+        Output(ids.COMPARE_ADD, "disabled"),
+    ),
+    "compare": (
+        Output(ids.COMPARE_MATRIX, "children"),
+        Output(ids.RANKING, "figure"),
+        Output(ids.RANKING_TITLE, "children"),
+        Output(ids.COMPARE_PICK, "options"),
+        Output(ids.COMPARE_PICK, "value"),
+        Output(ids.COMPARE_PICK, "placeholder"),
+        Output(ids.COMPARE_PICK, "labels"),
+    ),
+    "gaps": (
+        Output(ids.GAP_SUMMARY, "children"),
+        Output(ids.GAP_GRID, "rowData"),
+        Output(ids.GAP_GRID, "columnDefs"),
+        Output(ids.GAP_GRID, "dashGridOptions"),
+        Output(ids.GAP_GRID, "rowClassRules"),
+        Output(ids.GAP_LEVEL, "options"),
+        Output(ids.GAP_LEVEL, "value"),
+    ),
+    "trends": (
+        Output(ids.TREND, "figure"),
+        Output(ids.TREND_NOTE, "children"),
+        Output(ids.TREND_TABLE, "children"),
+    ),
+}
+GAP_STATES = (State(ids.GAP_GRID, "columnDefs"), State(ids.GAP_GRID, "dashGridOptions"))
+
+
+def tab_values(
+    tab: str, view: Any, service: Any, gap_level: str | None, gap_grid: tuple[Any, Any]
+) -> list[Any]:
+    """Return the values of ``TAB_OUTPUTS[tab]`` for ``view``."""
+    if tab == "detail":
+        out = detail_panel(view, service)
+        return [out["scorecard"], out["button"], out["disabled"]]
+    if tab == "compare":
+        out = compare_panel(view, service)
+        return [out["matrix"], out["figure"], out["title"], *picker(view, service)]
+    if tab == "gaps":
+        columns, options = gap_grid
+        out = gaps_panel(view, gap_level, service)
+        return [
+            out["summary"],
+            out["rows"],
+            no_update if out["columns"] == columns else out["columns"],  # keeps sort and filters
+            no_update if out["grid_options"] == options else out["grid_options"],
+            out["row_classes"],
+            out["level_options"],
+            no_update if out["level"] == gap_level else out["level"],
+        ]
+    out = trends_panel(view, service)
+    return [out["figure"], out["note"], out["table"]]
+
+
+def tabs_outputs(
+    active: str | None, view: Any, service: Any, gap_level: str | None, gap_grid: tuple[Any, Any]
+) -> list[Any]:
+    """Return the values of every tab's outputs: the active tab's computed, the others unsent.
+
+    A hidden tab computes nothing; it is computed when it is opened (the active tab is an
+    input of the view callback).
+    """
+    tab = active_tab(active)
+    values: list[Any] = []
+    for key, outputs in TAB_OUTPUTS.items():
+        if key == tab:
+            values += tab_values(key, view, service, gap_level, gap_grid)
+        else:
+            values += [no_update] * len(outputs)
+    return values
 
 
 def register(app: Dash, service: Any) -> None:
-    """Register the tab switch and the detail, compare, gaps and trends callbacks."""
+    """Register the tab switch (in the browser) and the gap register's download."""
     app.clientside_callback(
         ClientsideFunction("dxmap", "selectTab"),
         Output(ids.PANEL, "data"),
@@ -38,7 +110,6 @@ def register(app: Dash, service: Any) -> None:
         *(Output(panel_id, "hidden") for _, _, panel_id in TABS),
         *(Input(tab_id, "n_clicks") for _, tab_id, _ in TABS),
         Input(ids.SKIP_TO_TABLE, "n_clicks"),
-        Input(ids.URL, "search"),
         State(ids.PANEL, "data"),
     )
 
@@ -49,79 +120,6 @@ def register(app: Dash, service: Any) -> None:
         State(ids.GAP_GRID, "selectedRows"),
         prevent_initial_call=True,
     )
-
-    @app.callback(
-        Output(ids.SCORECARD, "children"),
-        Output(ids.COMPARE_ADD, "children"),
-        Output(ids.COMPARE_ADD, "disabled"),
-        Input(ids.VIEW, "data"),
-        Input(ids.PANEL, "data"),
-    )
-    def show_detail(state: dict[str, Any] | None, panel: str | None) -> tuple[Any, ...]:
-        """Show the scorecard of the selected unit (or the whole area)."""
-        _when_active(state, panel, "detail")
-        out = detail_panel(state, service)  # type: ignore[arg-type]
-        return out["scorecard"], out["button"], out["disabled"]
-
-    @app.callback(
-        Output(ids.COMPARE_MATRIX, "children"),
-        Output(ids.RANKING, "figure"),
-        Output(ids.RANKING_TITLE, "children"),
-        Input(ids.VIEW, "data"),
-        Input(ids.PANEL, "data"),
-    )
-    def show_compare(state: dict[str, Any] | None, panel: str | None) -> tuple[Any, ...]:
-        """Show the comparison matrix and the ranking with the compared units highlighted."""
-        _when_active(state, panel, "compare")
-        out = compare_panel(state, service)  # type: ignore[arg-type]
-        return out["matrix"], out["figure"], out["title"]
-
-    @app.callback(
-        Output(ids.COMPARE_PICK, "options"),
-        Output(ids.COMPARE_PICK, "value"),
-        Output(ids.COMPARE_PICK, "placeholder"),
-        Output(ids.COMPARE_PICK, "labels"),
-        Input(ids.VIEW, "data"),
-    )
-    def sync_compare_picker(state: dict[str, Any] | None) -> tuple[Any, ...]:
-        """Give the compare list its units and value together (a value needs its options)."""
-        if not state:
-            raise PreventUpdate
-        return picker(state, service)
-
-    @app.callback(
-        Output(ids.GAP_SUMMARY, "children"),
-        Output(ids.GAP_GRID, "rowData"),
-        Output(ids.GAP_GRID, "columnDefs"),
-        Output(ids.GAP_GRID, "dashGridOptions"),
-        Output(ids.GAP_GRID, "rowClassRules"),
-        Output(ids.GAP_LEVEL, "options"),
-        Output(ids.GAP_LEVEL, "value"),
-        Input(ids.VIEW, "data"),
-        Input(ids.PANEL, "data"),
-        Input(ids.GAP_LEVEL, "value"),
-        State(ids.GAP_GRID, "columnDefs"),
-        State(ids.GAP_GRID, "dashGridOptions"),
-    )
-    def show_gaps(
-        state: dict[str, Any] | None,
-        panel: str | None,
-        level: str | None,
-        columns: list[dict] | None,
-        options: dict | None,
-    ) -> tuple[Any, ...]:
-        """Show the units or villages below target, scoped to the map's selection."""
-        _when_active(state, panel, "gaps")
-        out = gaps_panel(state, level, service)  # type: ignore[arg-type]
-        return (
-            out["summary"],
-            out["rows"],
-            no_update if out["columns"] == columns else out["columns"],  # keeps sort and filters
-            no_update if out["grid_options"] == options else out["grid_options"],
-            out["row_classes"],
-            out["level_options"],
-            no_update if out["level"] == level else out["level"],
-        )
 
     @app.callback(
         Output(ids.GAP_DOWNLOAD, "data"),
@@ -146,16 +144,3 @@ def register(app: Dash, service: Any) -> None:
             log.warning("gap register export refused: %s", error)
             raise PreventUpdate from error
         return dcc.send_bytes(content, name)
-
-    @app.callback(
-        Output(ids.TREND, "figure"),
-        Output(ids.TREND_NOTE, "children"),
-        Output(ids.TREND_TABLE, "children"),
-        Input(ids.VIEW, "data"),
-        Input(ids.PANEL, "data"),
-    )
-    def show_trends(state: dict[str, Any] | None, panel: str | None) -> tuple[Any, ...]:
-        """Show each indicator of the selected unit across periods, marking vintage changes."""
-        _when_active(state, panel, "trends")
-        out = trends_panel(state, service)  # type: ignore[arg-type]
-        return out["figure"], out["note"], out["table"]

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from dash import Dash, Input, Output, State, dcc, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, no_update
 
 from callbacks.map_view import Service, map_frame
 from geodata.exports.write import MEDIA_TYPES, ExportError, export_filename
@@ -134,15 +134,11 @@ def register(app: Dash, service: ExportService) -> None:
         data, message = download(state, choices, service)
         return (data if data is not None else no_update), message
 
-    @app.callback(
-        Output(ids.DOWNLOAD_SCOPE, "options"),
-        Output(ids.DOWNLOAD_BELOW, "options"),
-        Output(ids.DOWNLOAD_CRS, "options"),
+    # The option lists follow the language in the one view callback; the CRS choice follows
+    # the format in the browser (GeoPackage only), so neither costs a round trip.
+    app.clientside_callback(
+        ClientsideFunction("dxmap", "crsHidden"),
         Output(ids.DOWNLOAD_CRS_BOX, "hidden"),
-        Input(ids.LANG, "value"),
         Input(ids.DOWNLOAD_FORMAT, "value"),
         prevent_initial_call=True,
     )
-    def translate_download(lang: str | None, fmt: str | None) -> tuple[Any, ...]:
-        """Follow the language switch, and show the CRS choice for GeoPackage only."""
-        return control_options(lang, fmt)

@@ -1,12 +1,17 @@
-"""Language switch: every static label and every option list follows ``lang``."""
+"""Language switch: every static label and every option list follows ``lang``.
+
+Part of the one view callback (``callbacks.navigation``): sent only when the language, vintage
+or indicator changed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from dash import ALL, Dash, Input, Output, ctx
+from dash import ALL, Output, no_update
 
+from callbacks.downloads import control_options
 from layers import controls, ids
 from layers.i18n import dropdown_labels, normalise_lang, t
 
@@ -50,38 +55,57 @@ def area_names(service: Any) -> dict[str, str]:
     return {"vi": area.name_vi, "en": area.name_en} if area else {}
 
 
-def register(app: Dash, service: Catalogue) -> None:
-    """Register the translation callback."""
+LABEL_OUTPUTS = (
+    Output({"type": ids.LABEL, "key": ALL}, "children"),
+    Output(ids.INDICATOR, "options"),
+    Output(ids.INDICATOR_HELP, "children"),
+    Output(ids.VINTAGE, "options"),
+    Output(ids.SCHEME, "options"),
+    Output(ids.SEARCH, "options"),
+    Output(ids.SEARCH, "placeholder"),
+    Output(ids.SYNTHETIC_BADGE, "title"),
+    Output(ids.SEARCH, "labels"),
+    Output(ids.INDICATOR, "labels"),
+    Output(ids.DOWNLOAD_SCOPE, "options"),
+    Output(ids.DOWNLOAD_BELOW, "options"),
+    Output(ids.DOWNLOAD_CRS, "options"),
+)
 
-    @app.callback(
-        Output({"type": ids.LABEL, "key": ALL}, "children"),
-        Output(ids.INDICATOR, "options"),
-        Output(ids.INDICATOR_HELP, "children"),
-        Output(ids.VINTAGE, "options"),
-        Output(ids.SCHEME, "options"),
-        Output(ids.SEARCH, "options"),
-        Output(ids.SEARCH, "placeholder"),
-        Output(ids.SYNTHETIC_BADGE, "title"),
-        Output(ids.SEARCH, "labels"),
-        Output(ids.INDICATOR, "labels"),
-        Input(ids.LANG, "value"),
-        Input(ids.VINTAGE, "value"),
-        Input(ids.INDICATOR, "value"),
-        prevent_initial_call=True,
-    )
-    def translate(lang: str, vintage: str, indicator: str) -> tuple[Any, ...]:
-        """Redraw labels and option lists in the chosen language."""
-        keys = [item["id"]["key"] for item in ctx.outputs_list[0]]
-        opts = options(lang, vintage, indicator, service)
-        return (
-            label_texts(keys, lang, {"app_area": area_names(service)}),
-            opts["indicator"],
-            opts["indicator_help"],
-            opts["vintage"],
-            opts["scheme"],
-            opts["search"],
-            t("search_placeholder", normalise_lang(lang)),
-            t("synthetic_help", normalise_lang(lang)),
-            dropdown_labels(lang),
-            dropdown_labels(lang),
-        )
+
+def label_outputs(
+    view: Mapping[str, Any], before: Mapping[str, Any], keys: Sequence[str], service: Catalogue
+) -> list[Any]:
+    """Return the values of ``LABEL_OUTPUTS``: only what differs from the view ``before``.
+
+    The language changes every label and option list, the vintage the search entries, the
+    indicator its help text; anything else leaves them as they are (``no_update``).
+    """
+    lang, vintage, indicator = view["lang"], view["vintage"], view["indicator"]
+    new_lang = lang != before.get("lang")
+    new_vintage = new_lang or vintage != before.get("vintage")
+    new_indicator = new_lang or indicator != before.get("indicator")
+    if not (new_lang or new_vintage or new_indicator):
+        return [[no_update] * len(keys), *[no_update] * (len(LABEL_OUTPUTS) - 1)]
+    opts = options(lang, vintage, indicator, service)
+    lang = normalise_lang(lang)
+
+    def when(changed: bool, value: Any) -> Any:
+        return value if changed else no_update
+
+    scope, below, crs, _ = control_options(lang, None)
+    own = {"app_area": area_names(service)}
+    return [
+        label_texts(keys, lang, own) if new_lang else [no_update] * len(keys),
+        when(new_lang, opts["indicator"]),
+        when(new_indicator, opts["indicator_help"]),
+        when(new_lang, opts["vintage"]),
+        when(new_lang, opts["scheme"]),
+        when(new_vintage, opts["search"]),
+        when(new_lang, t("search_placeholder", lang)),
+        when(new_lang, t("synthetic_help", lang)),
+        when(new_lang, dropdown_labels(lang)),
+        when(new_lang, dropdown_labels(lang)),
+        when(new_lang, scope),
+        when(new_lang, below),
+        when(new_lang, crs),
+    ]

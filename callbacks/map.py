@@ -1,106 +1,107 @@
-"""Map callbacks: the frame (geometry URLs, fit, breadcrumb) and the restyle (hideout only)."""
+"""The map's part of a view change: one payload of geometry URLs and hideouts, and the rest.
+
+The server sends values only; ``assets/dxmap.js`` (``dxmap.applyMap``) fetches geometry by URL
+when it changed, ignores a response a newer view has overtaken, and otherwise restyles the
+drawn layers in place (``setStyle``): dash-leaflet's ``hideout`` prop is never changed, because
+a new ``hideout`` makes dash-leaflet 1.1 rebuild every layer.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
-from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, no_update
 
 from callbacks.map_view import Service, breadcrumb, geometry_url, map_frame, restyle, villages_url
 from layers import ids
 from layers.choropleth import INSET_FIT_OPTIONS, inset_style, viewport
 
+MAP_OUTPUTS = (
+    Output(ids.MAP_DATA, "data"),
+    Output(ids.MAP, "viewport"),
+    Output(ids.INSET_MAP, "viewport"),
+    Output(ids.INSET, "style"),
+    Output(ids.INSET_LABEL, "children"),
+    Output(ids.BREADCRUMB, "children"),
+    Output(ids.LEGEND, "children"),
+    Output(ids.SYNTHETIC_BADGE, "hidden"),
+    Output(ids.SUMMARY, "children"),
+    Output(ids.NOTICE, "children"),
+    Output(ids.ATTRIBUTION, "children"),
+)
 
-def _changed(new: Any, old: Any) -> Any:
-    return no_update if new == old else new
 
-
-def _refit(fit: dict[str, Any] | None, old: dict[str, Any] | None) -> Any:
+def _refit(fit: dict[str, Any] | None, old: Mapping[str, Any] | None) -> Any:
     if fit is None or (old and old.get("bounds") == fit["bounds"]):
         return no_update
     return fit
 
 
-def frame_outputs(
-    state: dict[str, Any], service: Service, prefix: str, current: tuple[Any, ...]
-) -> tuple[Any, ...]:
-    """Return the frame's outputs (see ``FRAME_OUTPUTS``), ``no_update`` where unchanged.
+def map_payload(
+    frame: Mapping[str, Any], styled: Mapping[str, Any], service: Service, prefix: str
+) -> dict[str, Any]:
+    """Return what the browser's layers draw: per layer id its geometry URL and hideout.
 
-    ``current`` holds the present units URL, villages URL, viewport and inset viewport.
+    ``key`` names the view's geometry (vintage, level, parent): the URL carries it, so a
+    response for another view can be told apart and ignored.
     """
-    frame = map_frame(state, service)
     units_url = geometry_url(prefix, frame, service)
-    village_url = villages_url(prefix, frame, service)
-    old_units, old_villages, old_fit, old_inset_fit = current
+    return {
+        "key": f"{frame['vintage']}/{frame.get('level')}/{frame.get('parent') or ''}",
+        "layers": {
+            ids.UNITS: {"url": units_url, "hideout": styled["units_hideout"]},
+            ids.INSET_UNITS: {"url": units_url if frame["inset"] else None, "like": ids.UNITS},
+            ids.VILLAGES: {
+                "url": villages_url(prefix, frame, service),
+                "hideout": styled["villages_hideout"],
+            },
+        },
+    }
+
+
+def map_outputs(
+    view: Mapping[str, Any],
+    service: Service,
+    prefix: str,
+    old_fit: Mapping[str, Any] | None = None,
+    old_inset_fit: Mapping[str, Any] | None = None,
+    *,
+    table: bool = False,
+) -> tuple[list[Any], Any]:
+    """Return the values of ``MAP_OUTPUTS`` for ``view`` and the unit table (when ``table``)."""
+    frame = map_frame(view, service)
+    styled = restyle(view, frame, service, stamp=time.time_ns() // 1_000_000, table=table)
     inset = frame["inset"]
-    return (
-        _changed(units_url, old_units),
-        _changed(village_url, old_villages),
+    values = [
+        map_payload(frame, styled, service, prefix),
         _refit(viewport(frame["bounds"]), old_fit),
-        breadcrumb(frame, state["lang"]),
-        units_url if inset else no_update,
         _refit(viewport(inset["bounds"], INSET_FIT_OPTIONS) if inset else None, old_inset_fit),
         inset_style(bool(inset)),
         ", ".join(inset["names"]) if inset else no_update,
-    )
+        breadcrumb(frame, view["lang"]),
+        styled["legend"],
+        not styled["synthetic"],
+        styled["summary"],
+        styled["notice"],
+        styled["attribution"],
+    ]
+    return values, styled.get("table")
 
 
-def register(app: Dash, service: Service, prefix: str) -> None:
-    """Register the frame and restyle callbacks, and the browser's record of newest hideouts."""
+def register(app: Dash) -> None:
+    """Register the browser-side parts: draw the payload, and turn clicks into a target unit."""
     app.clientside_callback(
-        ClientsideFunction("dxmap", "remember"),
-        Input(ids.UNITS, "hideout"),
-        Input(ids.INSET_UNITS, "hideout"),
-        Input(ids.VILLAGES, "hideout"),
+        ClientsideFunction("dxmap", "applyMap"),
+        Input(ids.MAP_DATA, "data"),
     )
-
-    @app.callback(
-        Output(ids.UNITS, "url"),
-        Output(ids.VILLAGES, "url"),
-        Output(ids.MAP, "viewport"),
-        Output(ids.BREADCRUMB, "children"),
-        Output(ids.INSET_UNITS, "url"),
-        Output(ids.INSET_MAP, "viewport"),
-        Output(ids.INSET, "style"),
-        Output(ids.INSET_LABEL, "children"),
-        Input(ids.VIEW, "data"),
-        State(ids.UNITS, "url"),
-        State(ids.VILLAGES, "url"),
-        State(ids.MAP, "viewport"),
-        State(ids.INSET_MAP, "viewport"),
+    app.clientside_callback(
+        ClientsideFunction("dxmap", "navTarget"),
+        Output(ids.NAV, "data"),
+        Input(ids.UNITS, "clickData"),
+        Input(ids.INSET_UNITS, "clickData"),
+        Input({"type": ids.CRUMB, "index": ALL}, "n_clicks"),
+        Input({"type": ids.PICK, "index": ALL}, "n_clicks"),
+        prevent_initial_call=True,
     )
-    def show_frame(state: dict[str, Any] | None, *current: Any) -> tuple[Any, ...]:
-        """Point the layers at the geometry of the selected unit and fit the map to it."""
-        if not state:
-            return (no_update,) * 8
-        return frame_outputs(state, service, prefix, current)
-
-    @app.callback(
-        Output(ids.UNITS, "hideout"),
-        Output(ids.INSET_UNITS, "hideout"),
-        Output(ids.VILLAGES, "hideout"),
-        Output(ids.LEGEND, "children"),
-        Output(ids.SYNTHETIC_BADGE, "hidden"),
-        Output(ids.TABLE, "children"),
-        Output(ids.SUMMARY, "children"),
-        Output(ids.NOTICE, "children"),
-        Output(ids.ATTRIBUTION, "children"),
-        Input(ids.VIEW, "data"),
-    )
-    def restyle_map(state: dict[str, Any] | None) -> tuple[Any, ...]:
-        """Send values and classes only; the browser restyles the geometry it already has."""
-        if not state:
-            return (no_update,) * 9
-        out = restyle(state, map_frame(state, service), service, stamp=time.time_ns() // 1_000_000)
-        return (
-            out["units_hideout"],
-            out["units_hideout"],
-            out["villages_hideout"],
-            out["legend"],
-            not out["synthetic"],
-            out["table"],
-            out["summary"],
-            out["notice"],
-            out["attribution"],
-        )

@@ -133,9 +133,17 @@ def _summary_record(
 
 
 def restyle(
-    state: Mapping[str, Any], frame: Mapping[str, Any], service: Service, stamp: int = 0
+    state: Mapping[str, Any],
+    frame: Mapping[str, Any],
+    service: Service,
+    stamp: int = 0,
+    *,
+    table: bool = True,
 ) -> dict[str, Any]:
-    """Return everything that changes with the values: hideouts, legend, badge, table, summary."""
+    """Return everything that changes with the values: hideouts, legend, badge, table, summary.
+
+    ``table=False`` leaves out the unit table (its tab is hidden): ``"table"`` is then ``None``.
+    """
     lang = state["lang"]
     indicator = service.indicator(state["indicator"]) or {
         "name_vi": state["indicator"],
@@ -232,7 +240,9 @@ def restyle(
         "synthetic": any(rec.get("provenance") == "synthetic" for rec in shown),
         "table": tables.unit_table(
             table_rows, caption, unit_sign, lang, table_classes, pickable=not frame["leaf"]
-        ),
+        )
+        if table
+        else None,
         "summary": tables.summary(
             summary_name or t("whole_area", lang),
             name,

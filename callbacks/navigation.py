@@ -1,22 +1,31 @@
-"""One callback owns the view state: URL, controls, map clicks, breadcrumb and search feed it."""
+"""One callback owns the view: URL, controls, map clicks, breadcrumb and search feed it.
+
+It is the only server callback a view change costs (dash's call-counting tests are the model:
+``tests/browser/test_round_trips.py`` pins the counts).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.analysis import GAP_STATES, TAB_OUTPUTS, tabs_outputs
+from callbacks.analysis_view import active_tab
 from callbacks.compare_view import ranking_code, same_level, toggled
 from callbacks.gaps_view import focus_target
+from callbacks.labels import LABEL_OUTPUTS, label_outputs
+from callbacks.map import MAP_OUTPUTS, map_outputs
 from callbacks.view_state import (
     QUERY_KEYS,
     Choices,
+    View,
     clicked_code,
+    default_state,
     parse_query,
     search_target,
-    to_query,
     with_controls,
     with_unit,
 )
@@ -45,11 +54,12 @@ def navigate(
     current: Mapping[str, Any] | None,
     choices: Choices,
     units: UnitLookup,
-) -> dict[str, Any] | None:
-    """Return the next view state, or ``None`` when the event changes nothing.
+) -> View | None:
+    """Return the next view, or ``None`` when the event changes nothing.
 
     ``trigger`` is the id that fired (``None`` on page load), ``inputs`` holds ``search`` (URL
-    query), the control values, ``click`` (clicked feature), ``picked`` (search choice),
+    query), the control values, ``nav`` (``{"code": …}`` of a map click, breadcrumb or
+    table button, read in the browser), ``click`` (clicked feature), ``picked`` (search choice),
     ``compare`` (the compare list's value), ``ranking`` (a clicked ranking bar) and
     ``gap_rows`` (the gap register's selected row).
     """
@@ -59,11 +69,16 @@ def navigate(
         if focus:  # a gap-register row stays outlined until the selection changes
             current["focus"] = focus
     if trigger is None or trigger == ids.URL or not current:
-        state = parse_query(inputs.get("search"), choices)
+        state = dict(parse_query(inputs.get("search"), choices))
     elif isinstance(trigger, Mapping) and trigger.get("type") in (ids.CRUMB, ids.PICK):
         if not trigger_value:  # a crumb or table button was (re)drawn, not clicked
             return None
         state = _unit_state(current, str(trigger.get("index") or ""))
+    elif trigger == ids.NAV:  # a map click, breadcrumb or table button, read in the browser
+        code = (inputs.get("nav") or {}).get("code")
+        if code is None or (code or None) == current.get("unit"):
+            return None
+        state = _unit_state(current, str(code))
     elif trigger in (ids.UNITS, ids.INSET_UNITS):
         code = clicked_code(inputs.get("click"))
         if code is None or code == current.get("unit"):
@@ -106,7 +121,7 @@ def navigate(
     state["compare"] = same_level(state.get("compare"), state["vintage"], units)
     if current and dict(state) == dict(current) and trigger is not None:
         return None
-    return state
+    return View.of(state)
 
 
 def _unit_state(current: Mapping[str, Any], code: str) -> dict[str, Any]:
@@ -126,84 +141,114 @@ def _compared(trigger: str, inputs: Mapping[str, Any], current: Mapping[str, Any
     return toggled(current.get("compare"), code)
 
 
-def register(app: Dash, choices: Choices | Callable[[], Choices], units: UnitLookup) -> None:
-    """Register the view-state callback (``choices`` may be read per request: a callable)."""
+NAV_OUTPUTS = (
+    Output(ids.URL, "search"),
+    *(Output(control, "value") for control in CONTROL_IDS),
+    Output(ids.SEARCH, "value"),
+    Output(ids.VIEW, "data"),
+)
+TABLE_OUTPUT = Output(ids.TABLE, "children")
+VIEW_INPUTS = (
+    Input(ids.URL, "search"),
+    *(Input(control, "value") for control in CONTROL_IDS),
+    Input(ids.NAV, "data"),
+    Input(ids.SEARCH, "value"),
+    Input(ids.COMPARE_PICK, "value"),
+    Input(ids.COMPARE_ADD, "n_clicks"),
+    Input(ids.RANKING, "clickData"),
+    Input(ids.GAP_GRID, "selectedRows"),
+    Input(ids.PANEL, "data"),
+    Input(ids.GAP_LEVEL, "value"),
+)
+VIEW_STATES = (
+    State(ids.VIEW, "data"),
+    State(ids.MAP, "viewport"),
+    State(ids.INSET_MAP, "viewport"),
+    *GAP_STATES,
+)
+TAB_TRIGGERS = (ids.PANEL, ids.GAP_LEVEL)  # what changes only the shown tab
 
-    @app.callback(
-        Output(ids.URL, "search"),
-        Output(ids.INDICATOR, "value"),
-        Output(ids.PERIOD, "value"),
-        Output(ids.VINTAGE, "value"),
-        Output(ids.SCHEME, "value"),
-        Output(ids.LANG, "value"),
-        Output(ids.SEARCH, "value"),
-        Output(ids.VIEW, "data"),
-        Input(ids.URL, "search"),
-        Input(ids.INDICATOR, "value"),
-        Input(ids.PERIOD, "value"),
-        Input(ids.VINTAGE, "value"),
-        Input(ids.SCHEME, "value"),
-        Input(ids.LANG, "value"),
-        Input(ids.UNITS, "clickData"),
-        Input(ids.INSET_UNITS, "clickData"),
-        Input({"type": ids.CRUMB, "index": ALL}, "n_clicks"),
-        Input({"type": ids.PICK, "index": ALL}, "n_clicks"),
-        Input(ids.SEARCH, "value"),
-        Input(ids.COMPARE_PICK, "value"),
-        Input(ids.COMPARE_ADD, "n_clicks"),
-        Input(ids.RANKING, "clickData"),
-        Input(ids.GAP_GRID, "selectedRows"),
-        State(ids.VIEW, "data"),
-    )
-    def sync_view(
-        search: str | None,
-        indicator: str | None,
-        period: str | None,
-        vintage: str | None,
-        scheme: str | None,
-        lang: str | None,
-        click: dict[str, Any] | None,
-        inset_click: dict[str, Any] | None,
-        _crumbs: list[int | None],
-        _picks: list[int | None],
-        picked: str | None,
-        compare: list[str] | None,
-        _add: int | None,
-        ranking: dict[str, Any] | None,
-        gap_rows: list[dict[str, Any]] | None,
-        current: dict[str, Any] | None,
-    ) -> tuple[Any, ...]:
-        """Fold the event that fired into the view state and mirror it to URL and controls."""
+
+def _echo(new: Any, old: Any) -> Any:
+    return no_update if new == old else new
+
+
+def register(
+    app: Dash, choices: Choices | Callable[[], Choices], service: Any, prefix: str
+) -> None:
+    """Register the one view callback: every interaction costs this one round trip.
+
+    It folds the event into the :class:`View`, and returns what depends on it: the URL, the
+    map payload (values, no geometry), legend and summary, labels when the language changed,
+    and the shown tab's content. Controls are set only when the URL changed them (never echoed).
+    """
+    tab_count = sum(len(outputs) for outputs in TAB_OUTPUTS.values())
+    outputs = (*NAV_OUTPUTS, *MAP_OUTPUTS, TABLE_OUTPUT, *LABEL_OUTPUTS)
+    outputs += tuple(o for group in TAB_OUTPUTS.values() for o in group)
+    label_at = len(NAV_OUTPUTS) + len(MAP_OUTPUTS) + 1
+
+    def allowed() -> Choices:
+        return choices() if callable(choices) else choices  # per request: follows the store
+
+    @app.callback(*outputs, *VIEW_INPUTS, *VIEW_STATES)
+    def update_view(*args: Any) -> tuple[Any, ...]:
+        """Fold the event that fired into the view and send back everything that follows."""
+        search, indicator, period, vintage, scheme, lang = args[:6]
+        nav, picked, compare, _add, ranking, gap_rows, panel, gap_level = args[6:14]
+        stored, old_fit, old_inset_fit, *gap_grid = args[14:]
         trigger = ctx.triggered_id
         value = ctx.triggered[0]["value"] if ctx.triggered else None
-        inputs = {
-            "search": search,
+        controls = {
             "indicator": indicator,
             "period": period,
             "vintage": vintage,
             "scheme": scheme,
             "lang": lang,
-            "click": inset_click if trigger == ids.INSET_UNITS else click,
-            "picked": picked,
-            "compare": compare,
-            "ranking": ranking,
-            "gap_rows": gap_rows,
         }
-        allowed = choices() if callable(choices) else choices
-        state = navigate(trigger, value, inputs, current, allowed, units)
-        if state is None:
-            if trigger == ids.SEARCH and picked is None:
-                raise PreventUpdate
-            search_value = None if trigger == ids.SEARCH else no_update
-            return (*(no_update,) * 6, search_value, no_update)
-        query = to_query(state)
-        return (
-            query if query != search else no_update,
-            state["indicator"],
-            state["period"],
-            state["vintage"],
-            state["scheme"],
-            state["lang"],
-            None,
-            state,
-        )
+        current = View.of(stored) if stored else None
+        keys = [item["id"]["key"] for item in ctx.outputs_list[label_at]]
+        unsent: list[Any] = [no_update] * (len(outputs) - len(NAV_OUTPUTS))
+        unsent[label_at - len(NAV_OUTPUTS)] = [no_update] * len(keys)  # the labels: one each
+        if trigger in TAB_TRIGGERS and current is not None:  # a tab opened: only its content
+            view, nav_values = current, [no_update] * len(NAV_OUTPUTS)
+            rest = list(unsent)
+        else:
+            inputs = {
+                "search": search,
+                **controls,
+                "nav": nav,
+                "picked": picked,
+                "compare": compare,
+                "ranking": ranking,
+                "gap_rows": gap_rows,
+            }
+            new = navigate(trigger, value, inputs, current, allowed(), service)
+            if new is None:
+                if trigger == ids.SEARCH and picked is None:
+                    raise PreventUpdate
+                search_value = None if trigger == ids.SEARCH else no_update
+                return (*[no_update] * (len(NAV_OUTPUTS) - 2), search_value, no_update, *unsent)
+            view = new
+            query = view.query
+            from_url = current is None or trigger == ids.URL
+            nav_values = [
+                _echo(query, search),
+                *(
+                    _echo(view[key], controls[key]) if from_url else no_update
+                    for key in CONTROL_IDS.values()
+                ),
+                None if trigger == ids.SEARCH else no_update,
+                view.to_store(),
+            ]
+            map_values, _ = map_outputs(view, service, prefix, old_fit, old_inset_fit)
+            labels = label_outputs(view, current or default_state(allowed()), keys, service)
+            rest = [*map_values, no_update, *labels, *[no_update] * tab_count]
+        tab = active_tab(panel)
+        table_at = len(MAP_OUTPUTS)
+        if tab == "table":
+            _, rest[table_at] = map_outputs(view, service, prefix, table=True)
+        else:
+            rest[table_at + 1 + len(LABEL_OUTPUTS) :] = tabs_outputs(
+                tab, view, service, gap_level, tuple(gap_grid)
+            )
+        return (*nav_values, *rest)

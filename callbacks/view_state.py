@@ -1,8 +1,15 @@
-"""The view state (indicator, period, vintage, unit, scheme, lang, compare) and its URL; pure."""
+"""The one View (indicator, period, vintage, unit, scheme, lang, compare …) and its URL; pure.
+
+A :class:`View` is parsed and validated once — from the URL (:func:`parse_query`), from the
+controls (:func:`with_controls`) or strictly (:meth:`View.parse`, errors name the parameter) —
+and then passed everywhere as it is. It reads like a mapping (``view["vintage"]``), so the pure
+view functions take it or a plain dict alike.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -37,6 +44,98 @@ class Choices:
         }[key]
 
 
+NOTE_KEYS = ("focus", "found_as", "moved_from")  # one-step notes, never in the URL
+FIELDS = (*QUERY_KEYS, *NOTE_KEYS)
+
+
+class ViewError(ValueError):
+    """A view parameter that is missing or not allowed (``parameter`` names it)."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+
+
+@dataclass(frozen=True, eq=False)
+class View(Mapping[str, Any]):
+    """What the page shows: one immutable value, built once per event.
+
+    As a mapping it holds the URL keys and, when set, the notes (``focus`` a gap-register row's
+    code and bounds, ``found_as`` a former name searched, ``moved_from`` a unit that changed
+    with the vintage).
+    """
+
+    indicator: str
+    period: str
+    vintage: str
+    scheme: str
+    lang: str
+    unit: str | None = None
+    compare: tuple[str, ...] | None = None
+    focus: Mapping[str, Any] | None = None
+    found_as: str | None = None
+    moved_from: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.compare is not None and not isinstance(self.compare, tuple):
+            object.__setattr__(self, "compare", tuple(self.compare) or None)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in FIELDS or (key in NOTE_KEYS and getattr(self, key) is None):
+            raise KeyError(key)
+        value = getattr(self, key)
+        return list(value) if key == "compare" and value is not None else value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([k for k in FIELDS if k not in NOTE_KEYS or getattr(self, k) is not None])
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self) == dict(other)
+        return NotImplemented
+
+    __hash__ = object.__hash__
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> View:
+        """Return the view of already validated values (a view store's data, a state dict)."""
+        return cls(**{key: values.get(key) for key in FIELDS})
+
+    @classmethod
+    def parse(cls, values: Mapping[str, Any], choices: Choices) -> View:
+        """Return the view of ``values``, raising :class:`ViewError` on the first bad one."""
+        for key in ("indicator", "period", "vintage", "scheme", "lang"):
+            value = values.get(key)
+            if value is None or value == "":
+                raise ViewError(key, "is required")
+            if value not in choices.allowed(key):
+                raise ViewError(key, f"{value!r} is not one of {', '.join(choices.allowed(key))}")
+        unit = values.get("unit") or None
+        if unit is not None and not choices.unit_exists(values["vintage"], str(unit)):
+            raise ViewError("unit", f"{unit!r} is not a unit of vintage {values['vintage']}")
+        for code in values.get("compare") or ():
+            if not choices.unit_exists(values["vintage"], str(code)):
+                raise ViewError("compare", f"{code!r} is not a unit of vintage {values['vintage']}")
+        return cls.of(values)
+
+    def replace(self, **changes: Any) -> View:
+        """Return a copy with ``changes`` (the one-step notes are dropped unless given)."""
+        notes = {key: None for key in NOTE_KEYS if key != "focus"}
+        return dataclasses.replace(self, **{**notes, **changes})
+
+    def to_store(self) -> dict[str, Any]:
+        """Return the plain dict kept in the page's view store."""
+        return dict(self)
+
+    @property
+    def query(self) -> str:
+        """Return the URL query of this view."""
+        return to_query(self)
+
+
 def is_root(unit: Mapping[str, Any]) -> bool:
     """Tell whether a unit record is the area's root (it has no parent)."""
     if "parent_code" in unit:
@@ -44,14 +143,16 @@ def is_root(unit: Mapping[str, Any]) -> bool:
     return unit.get("level") in ("country", "province")
 
 
-def default_state(choices: Choices) -> dict[str, Any]:
+def default_state(choices: Choices) -> View:
     """Return the view shown for a bare URL."""
-    return {key: (None if key in CODE_KEYS else choices.defaults[key]) for key in QUERY_KEYS}
+    return View.of(
+        {key: (None if key in CODE_KEYS else choices.defaults[key]) for key in QUERY_KEYS}
+    )
 
 
-def parse_query(search: str | None, choices: Choices) -> dict[str, Any]:
+def parse_query(search: str | None, choices: Choices) -> View:
     """Return the view a URL query asks for; unknown or invalid values fall back to defaults."""
-    state = default_state(choices)
+    state = dict(default_state(choices))
     query = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
     for key in QUERY_KEYS:
         values = query.get(key)
@@ -71,7 +172,7 @@ def parse_query(search: str | None, choices: Choices) -> dict[str, Any]:
     if compare:
         codes = [c for c in split_codes(compare[-1]) if choices.unit_exists(state["vintage"], c)]
         state["compare"] = codes or None
-    return state
+    return View.of(state)
 
 
 def split_codes(text: str | None) -> list[str]:

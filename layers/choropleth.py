@@ -1,7 +1,10 @@
 """The dash-leaflet map: container, unit polygons, village points and their ``hideout``.
 
 The browser fetches geometry by URL (cached, compressed) and styles it with the functions in
-``assets/dxmap.js``; the server only ever sends ``hideout`` (values and classes) to restyle.
+``assets/dxmap.js``; the server only ever sends a hideout (values and classes) to restyle. The
+layers' own ``hideout`` prop stays as the layout set it: ``dxmap.applyMap`` keeps the newest
+one per geometry URL and restyles drawn layers in place (a changed prop would make dash-leaflet
+rebuild every layer), and hands fetched geometry to the layer's ``data``.
 """
 
 from __future__ import annotations
@@ -36,6 +39,14 @@ HOVER_STYLE = {"weight": 3, "color": "#1a1a1a"}
 # Keep the bottom strip (inset on the left, legend on the right) clear of the fitted area.
 FIT_OPTIONS = {"paddingTopLeft": [16, 16], "paddingBottomRight": [16, 190]}
 INSET_FIT_OPTIONS = {"padding": [6, 6]}  # the inset is small: a large padding would give NaN
+# Above this many polygons at the finest level (national scale) Leaflet draws on a canvas:
+# measured faster to draw and restyle than thousands of SVG paths (bench/).
+CANVAS_FROM_UNITS = 1000
+
+
+def prefers_canvas(n_units: int) -> bool:
+    """Tell whether an area with ``n_units`` units is drawn on a canvas rather than as SVG."""
+    return n_units > CANVAS_FROM_UNITS
 
 
 def compact_values(
@@ -115,14 +126,12 @@ def attribution_box(children: list[Any]) -> html.Div:
     )
 
 
-def units_layer(
-    url: str | None, layer_hideout: Mapping[str, Any], layer_id: str = ids.UNITS
-) -> dl.GeoJSON:
-    """Return the polygons of the current level, fetched by ``url`` and styled by ``hideout``."""
+def units_layer(layer_id: str = ids.UNITS) -> dl.GeoJSON:
+    """Return the polygons of the current level (drawn by ``dxmap.applyMap``, styled in JS)."""
     return dl.GeoJSON(
         id=layer_id,
-        url=url,
-        hideout=dict(layer_hideout),
+        data=None,
+        hideout={},
         style=JS("style"),
         onEachFeature=JS("onEachFeature"),
         hoverStyle=HOVER_STYLE,
@@ -130,12 +139,12 @@ def units_layer(
     )
 
 
-def villages_layer(url: str | None, layer_hideout: Mapping[str, Any]) -> dl.GeoJSON:
+def villages_layer() -> dl.GeoJSON:
     """Return the village points (circle markers) of the selected leaf unit."""
     return dl.GeoJSON(
         id=ids.VILLAGES,
-        url=url,
-        hideout=dict(layer_hideout),
+        data=None,
+        hideout={},
         style=JS("style"),
         pointToLayer=JS("pointToLayer"),
         onEachFeature=JS("onEachFeature"),
@@ -150,6 +159,7 @@ def map_container(
     *,
     tile_url: str = "",
     tile_attribution: str = "",
+    prefer_canvas: bool = False,
 ) -> dl.MapContainer:
     """Return the map: no basemap unless ``tile_url`` is set (it then goes under the polygons)."""
     children: list[Any] = []
@@ -162,6 +172,7 @@ def map_container(
         bounds=[list(corner) for corner in (bounds or DEFAULT_BOUNDS)],
         boundsOptions=FIT_OPTIONS,
         trackViewport=False,  # nothing listens to pans and zooms: keep them in the browser
+        preferCanvas=prefer_canvas,
         zoomSnap=0.25,
         attributionControl=bool(tile_url),  # tiles credit themselves; boundaries: our box
         className="dxmap-map" + ("" if tile_url else " dxmap-map--plain"),

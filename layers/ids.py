@@ -5,6 +5,8 @@ from __future__ import annotations
 # Page state
 URL = "url"
 VIEW = "view-state"
+NAV = "nav-target"  # {"code": …, "at": ms}: a map click, breadcrumb or table button (browser)
+MAP_DATA = "map-data"  # what the map layers draw: geometry URLs and hideouts (one per view)
 
 # Header
 TITLE = "title"

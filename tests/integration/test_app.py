@@ -46,11 +46,12 @@ def test_the_page_and_its_layout_render(client) -> None:
     layout = client.get("/_dash-layout").get_json()
     units = _find(layout, ids.UNITS)
     assert units is not None
-    assert units["props"]["url"].startswith("/geo/2020/district.geojson?parent=77&v=")
-    assert "data" not in units["props"]  # geometry comes by URL, never inside the layout
-    assert len(units["props"]["hideout"]["values"]) == 8
-    assert _find(layout, ids.SYNTHETIC_BADGE)["props"]["hidden"] is False
-    assert _find(layout, ids.LEGEND) is not None
+    # Nothing of the default view: the URL's own view is drawn by the first callback.
+    assert not units["props"].get("url") and not units["props"].get("data")
+    assert units["props"]["hideout"] == {}
+    assert _find(layout, ids.LEGEND) is not None and not _find(layout, ids.LEGEND)["props"].get(
+        "children"
+    )
 
 
 def test_assets_are_served_from_the_repositorys_assets_folder(client) -> None:
@@ -84,8 +85,9 @@ def test_the_district_geometry_is_a_cacheable_compressed_resource(client) -> Non
 
 
 def test_a_versioned_geometry_url_is_cached_for_a_year(app, client) -> None:
-    layout = client.get("/_dash-layout").get_json()
-    url = _find(layout, ids.UNITS)["props"]["url"]
+    body = view_callback(app, client, search="")
+    url = body[ids.MAP_DATA]["data"]["layers"][ids.UNITS]["url"]
+    assert url.startswith("/geo/2020/district.geojson?parent=77&v=")
     response = client.get(url)
     assert "immutable" in response.headers["Cache-Control"]
 
@@ -108,23 +110,44 @@ def test_bad_geometry_requests_are_refused(client, url: str, status: int) -> Non
     assert client.get(url).status_code == status
 
 
-def _callback_output(app, prop: str) -> str:
-    return next(
-        key for key in app.callback_map if f"..{prop}..." in key or key.endswith(prop + "..")
-    )
+def _ids(node: Any, kind: str, found: list) -> list:
+    """Collect the pattern-matching ids of type ``kind`` in a layout."""
+    if isinstance(node, dict):
+        ident = node.get("props", {}).get("id") if "props" in node else None
+        if isinstance(ident, dict) and ident.get("type") == kind:
+            found.append(ident)
+        for child in node.values():
+            _ids(child, kind, found)
+    elif isinstance(node, list):
+        for child in node:
+            _ids(child, kind, found)
+    return found
 
 
-def _post(client, output: str, inputs: list[dict]) -> dict:
-    outputs = [
-        {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
-        for part in output.strip(".").split("...")
-    ]
+def view_callback(app, client, search: str = "", **values: Any) -> dict:
+    """POST the one view callback as the browser does on page load; return its response."""
+    key = next(k for k in app.callback_map if f"{ids.VIEW}.data" in k and ids.URL in k)
+    spec = app.callback_map[key]
+    layout = client.get("/_dash-layout").get_json()
+    labels = _ids(layout, ids.LABEL, [])
+
+    def dep(item: dict, value: Any = None) -> dict:
+        return {"id": item["id"], "property": item["property"], "value": value}
+
+    outputs = []
+    for part in key.strip(".").split("..."):
+        ident, prop = part.rsplit(".", 1)
+        if ident.startswith("{"):
+            outputs.append([{"id": label, "property": prop} for label in labels])
+        else:
+            outputs.append({"id": ident, "property": prop})
+    given = {ids.URL: search, **values}
     payload = {
-        "output": output,
+        "output": key,
         "outputs": outputs,
-        "inputs": inputs,
+        "inputs": [dep(i, given.get(i["id"])) for i in spec["inputs"]],
         "changedPropIds": [],
-        "state": [],
+        "state": [dep(s) for s in spec["state"]],
     }
     response = client.post("/_dash-update-component", json=payload)
     assert response.status_code == 200, response.data[:500]
@@ -132,22 +155,17 @@ def _post(client, output: str, inputs: list[dict]) -> dict:
 
 
 def test_changing_the_indicator_sends_values_only(app, client) -> None:
-    output = _callback_output(app, f"{ids.UNITS}.hideout")
-    state = {
-        "indicator": "smartphone_households",
-        "period": "2024",
-        "vintage": "2020",
-        "unit": None,
-        "scheme": "jenks",
-        "lang": "vi",
-    }
-    body = _post(client, output, [{"id": ids.VIEW, "property": "data", "value": state}])
-    hideout = body[ids.UNITS]["hideout"]
+    body = view_callback(app, client, search="?indicator=smartphone_households&scheme=jenks")
+    layers = body[ids.MAP_DATA]["data"]["layers"]
+    hideout = layers[ids.UNITS]["hideout"]
     assert len(hideout["values"]) == 8
     assert all(v["c"] is not None for v in hideout["values"].values())
     text = json.dumps(body)
     assert "coordinates" not in text and "geometry" not in text
     assert body[ids.SYNTHETIC_BADGE]["hidden"] is False
+    # The hidden tabs computed nothing: only the shown (detail) tab's content is sent.
+    assert ids.SCORECARD in body
+    assert not {ids.RANKING, ids.GAP_GRID, ids.TREND, ids.TABLE} & set(body)
 
 
 def test_the_first_serve_initialises_an_empty_store(tmp_path, geodata_dir) -> None:

@@ -226,11 +226,11 @@ def test_a_held_out_province_loads_and_shows_values_with_no_word_of_brvt(held_ou
 
 
 def test_a_second_area_in_the_same_store_is_refused(held_out, geodata_dir):
-    from geodata.areas.manifest import ManifestError
+    from geodata.bootstrap import InitError
 
     _, _, url, _ = held_out
     engine = make_engine(url)
-    with pytest.raises(ManifestError, match=r"\[area\] key 'hcm'.*holds area 'danang'"):
+    with pytest.raises(InitError, match=r"\[area\] key 'hcm'.*holds area 'danang'"):
         init_store(engine, load_area("hcm", geodata_dir), with_demo=False)
     engine.dispose()
 
