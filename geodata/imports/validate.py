@@ -179,8 +179,9 @@ def _validate(
     while table and _is_blank(table[-1]):
         table.pop()
     if not table:
-        problems.extend(read_problems)
-        problems.append(ImportProblem(0, "", "the file is empty (no header row)", name))
+        problems.extend(read_problems)  # a CSV that cannot be parsed from its first row on
+        if not read_problems:
+            problems.append(ImportProblem(0, "", "the file is empty (no header row)", name))
         return
     positions, header_problems = _check_header(table[0], name)
     problems.extend(header_problems)

@@ -133,6 +133,15 @@ def test_wrong_field_count_and_quote_inside_a_quoted_cell(
     )
 
 
+def test_a_stray_quote_in_the_header_is_one_problem_at_row_1(
+    cli_store: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "header.csv"
+    path.write_text('code,"period,indicator,numerator,denominator\n26506-01,2024\n', "utf-8")
+    out = refused_everywhere(cli_store, path, capsys, "header.csv, row 1: unterminated quote")
+    assert len(out) == 1
+
+
 # --------------------------------------------------------------------------- lengths, controls
 
 
