@@ -103,8 +103,9 @@ def test_vn_puts_hoang_sa_and_truong_sa_in_the_inset_by_geometry(vn_store_url):
     assert names == {search_key("Thành phố Đà Nẵng"), search_key("Tỉnh Khánh Hoà")}
     (south, west), (north, east) = frame["bounds"]
     assert east < 110.0  # the mainland's box leaves the archipelagos (111°–118° E) out
-    (_, inset_west), (_, inset_east) = frame["inset"]["bounds"]
-    assert inset_west > 110.0 and inset_east > 115.0
+    (inset_south, inset_west), (inset_north, inset_east) = frame["inset"]["bounds"]
+    assert inset_west > east and inset_east > 117.0  # offshore only, out to Trường Sa's east
+    assert inset_south < 8.0 and inset_north > 17.0  # Trường Sa's south to Hoàng Sa's north
     engine.dispose()
 
 
