@@ -201,6 +201,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Click a row to see it on the map; use the column headers to sort and filter.",
     },
     "gap_download": {"vi": "Tải danh sách", "en": "Download the list"},
+    "unit_level_country": {"vi": "Quốc gia", "en": "Country"},
     "unit_level_province": {"vi": "Tỉnh", "en": "Province"},
     "unit_level_district": {"vi": "Huyện", "en": "District"},
     "unit_level_commune": {"vi": "Xã", "en": "Commune"},

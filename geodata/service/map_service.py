@@ -93,9 +93,10 @@ class MapService:
         self.attribution: Callable[[str], tuple[dict[str, Any], ...]] = lru_cache(maxsize=8)(
             self._attribution
         )
-        self._indicators = lru_cache(maxsize=4)(lambda _version: self._load_indicators())
+        # The catalogue and the vintages change only with `dxmap init`; periods with imports.
+        self._indicators = lru_cache(maxsize=1)(self._load_indicators)
         self._periods = lru_cache(maxsize=4)(lambda _version: self._load_periods())
-        self._vintages = lru_cache(maxsize=4)(lambda _version: self._load_vintages())
+        self._vintages = lru_cache(maxsize=1)(self._load_vintages)
         self._area = lru_cache(maxsize=1)(lambda: self._read(stored_area))
         self._values = lru_cache(maxsize=1024)(self._unit_values)
         self._village_values = lru_cache(maxsize=1024)(self._villages_values)
@@ -134,8 +135,8 @@ class MapService:
             return tuple({field: getattr(row, field) for field in INDICATOR_FIELDS} for row in rows)
 
     def indicators(self) -> tuple[dict[str, Any], ...]:
-        """Return the catalogue as dicts, in catalogue order (follows imports)."""
-        return self._indicators(self.data_version())
+        """Return the catalogue as dicts, in catalogue order."""
+        return self._indicators()
 
     def indicator(self, key: str) -> dict[str, Any] | None:
         """Return one catalogue entry, or ``None`` for an unknown key."""
@@ -156,7 +157,7 @@ class MapService:
 
     def vintages(self) -> tuple[dict[str, Any], ...]:
         """Return the stored boundary vintages (key, names, levels), oldest first."""
-        return self._vintages(self.data_version())
+        return self._vintages()
 
     def _load_vintages(self) -> tuple[dict[str, Any], ...]:
         with Session(self.engine) as session:

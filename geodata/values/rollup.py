@@ -117,6 +117,9 @@ def _links_onto(
             # The root is the same area in every vintage: roll up on the data's own vintage.
             own = load_hierarchy(session, data_vintage)
             links = own.up_links(group["code"], str(own.top_level()))
+            if len(own.roots()) == 1 and len(hier.roots()) == 1:
+                # One root each: the whole area, whatever its code in either vintage.
+                links = links.assign(parent_code=hier.roots()[0])
             missing = sorted(set(links["parent_code"]) - set(hier.roots()))
             if missing:
                 raise ValueError(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -103,8 +104,9 @@ def test_vn_puts_hoang_sa_and_truong_sa_in_the_inset_by_geometry(vn_store_url):
     assert names == {search_key("Thành phố Đà Nẵng"), search_key("Tỉnh Khánh Hoà")}
     (south, west), (north, east) = frame["bounds"]
     assert east < 110.0  # the mainland's box leaves the archipelagos (111°–118° E) out
-    (_, inset_west), (_, inset_east) = frame["inset"]["bounds"]
-    assert inset_west > 110.0 and inset_east > 115.0
+    (inset_south, inset_west), (inset_north, inset_east) = frame["inset"]["bounds"]
+    assert inset_west > east and inset_east > 117.0  # offshore only, out to Trường Sa's east
+    assert inset_south < 8.0 and inset_north > 17.0  # Trường Sa's south to Hoàng Sa's north
     engine.dispose()
 
 
@@ -264,3 +266,30 @@ def test_the_app_refuses_a_store_of_another_area(hcm_store_url, tmp_path, geodat
     settings = Settings(database_url=hcm_store_url, geodata_dir=geodata_dir, instance_dir=tmp_path)
     with pytest.raises(SettingsError, match=r"DXMAP_AREA is 'brvt'.*holds area 'hcm'"):
         create_app(settings)
+
+
+def test_a_root_with_another_code_in_a_later_vintage_still_gets_the_area_value(
+    tmp_path, geodata_dir
+):
+    brvt = load_area("brvt").source.read_text(encoding="utf-8")
+    manifest = tmp_path / "renamed.toml"
+    text = brvt.replace('root_code = "77"', 'root_code = "R1"').replace(
+        'demo = "brvt-2024"', 'demo = "none"'
+    )
+    text = re.sub(r"\[catalogue\][^\[]*", "", text)  # the generic catalogue will do
+    manifest.write_text(text.replace('key = "brvt"', 'key = "renamed"'), encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'dxmap.sqlite'}"
+    engine = make_engine(url)
+    init_store(engine, load_area(str(manifest), geodata_dir), with_demo=False)
+    upload = tmp_path / "values.csv"
+    upload.write_text(
+        "code,period,indicator,numerator,denominator\n"
+        "26506,2024,fibre_households,30,40\n26677,2024,fibre_households,10,60\n",
+        encoding="utf-8",
+    )
+    import_file(engine, upload, "officer")
+    service = MapService(engine)
+    assert service.root("2025-07")["code"] == "R1"
+    root = service.values("fibre_households", "2024", "2025-07", "province", None)
+    assert root["R1"]["value"] == pytest.approx(40.0)  # (30 + 10) / (40 + 60)
+    engine.dispose()

@@ -1,0 +1,41 @@
+"""The whole country (DXMAP_AREA=vn) in a real browser: 34 provinces, a province's communes."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.support.ui import WebDriverWait
+
+from app.factory import create_app
+from app.settings import Settings
+from layers import ids
+
+UNITS = f"#{ids.MAP} .leaflet-overlay-pane path.dxmap-unit"
+
+
+def _count(duo) -> int:
+    return duo.driver.execute_script("return document.querySelectorAll(arguments[0]).length", UNITS)
+
+
+def _wait_count(duo, n: int) -> None:
+    WebDriverWait(duo.driver, 30).until(
+        lambda _d: _count(duo) == n, f"{n} units drawn, saw {_count(duo)}"
+    )
+
+
+@pytest.fixture
+def country(dash_duo, vn_store_url: str, tmp_path, geodata_dir):
+    settings = Settings(
+        database_url=vn_store_url, area="vn", geodata_dir=geodata_dir, instance_dir=tmp_path
+    )
+    dash_duo.start_server(create_app(settings))
+    return dash_duo
+
+
+def test_the_country_opens_on_34_provinces_and_drills_into_168_communes(country) -> None:
+    _wait_count(country, 34)
+    header = country.find_element(f"#{ids.TITLE}").text
+    assert "Việt Nam" in header and "Rịa" not in header
+    country.driver.get(f"{country.server_url}/?vintage=2025-07&unit=79")
+    _wait_count(country, 168)
+    assert "Thành phố Hồ Chí Minh" in country.find_element(f"#{ids.BREADCRUMB}").text
+    assert country.get_logs() == []
