@@ -4,7 +4,7 @@ An area whose demo is ``brvt-2024`` (a demo calibrated to published figures) kee
 of its own in the ``[demo]`` table: seed, village count, units with a fixed number of villages,
 per-district urbanity, remote districts, the published figures and the calibration choices.
 ``synthetic`` needs none of it (an optional ``seed`` only).
-See ``the ``[demo]`` table of ``geodata/areas/data/brvt.toml````.
+See the ``[demo]`` table of ``geodata/areas/data/brvt.toml``.
 """
 
 from __future__ import annotations
