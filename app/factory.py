@@ -10,8 +10,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.api import make_api_blueprint
+from app.api_docs import make_docs_blueprint
 from app.geo_routes import GEOJSON, register_geo_routes
 from app.layout import build_layout
+from app.not_found import register_not_found
 from app.settings import REPO_ROOT, Settings
 from callbacks import analysis, downloads, labels, navigation
 from callbacks import map as map_callbacks
@@ -108,6 +110,8 @@ def create_app(settings: Settings) -> dash.Dash:
     prefix = app.config.requests_pathname_prefix
     register_geo_routes(server, service, app.config.routes_pathname_prefix)
     server.register_blueprint(make_api_blueprint(engine))
+    server.register_blueprint(make_docs_blueprint(prefix))
+    register_not_found(app)
     app.layout = build_layout(
         default_state(choices),
         service,

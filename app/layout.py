@@ -11,6 +11,7 @@ from callbacks.map_view import Service, breadcrumb, geometry_url, map_frame, res
 from callbacks.map_view import villages_url as villages_url_of
 from layers import choropleth, controls, ids, panels
 from layers.downloads import download_box
+from layers.header_tools import header_tools
 from layers.legend import legend_box
 
 
@@ -43,7 +44,7 @@ def build_layout(
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.VIEW, data=None),
             panels.skip_link(lang),
-            controls.header(lang, styled["synthetic"]),
+            controls.header(lang, styled["synthetic"], header_tools(lang, prefix)),
             html.Main(
                 [
                     controls.control_panel(state, opts, extra=[download_box(lang)]),

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from layers import gap_register
-from layers.i18n import format_number, t
+from layers.i18n import format_number, noun_for, t
 
 DEPTH = {"province": 0, "district": 1, "commune": 2, "village": 3}
 DEFAULT_LEVEL = "village"
@@ -81,7 +81,8 @@ def summary_text(
     """Return the line above the grid: how many rows miss the target and the total shortfall."""
     if rows is None:
         return t("gap_no_values", lang)
-    noun = t("count_villages" if level == "village" else "count_units", lang)
+    noun_key = "count_villages" if level == "village" else "count_units"
+    noun = noun_for(len(rows or ()), noun_key, lang) if rows else t(noun_key, lang)
     scope = t("gap_scope", lang, name=scope_name) if scope_name else ""
     if not rows:
         return t("gap_none", lang, noun=noun, scope=scope)
@@ -90,7 +91,7 @@ def summary_text(
     return t(
         "gap_summary",
         lang,
-        count=len(rows),
+        count=format_number(len(rows), lang, 0),
         noun=noun,
         scope=scope,
         total=format_number(total, lang, 0),

@@ -92,7 +92,10 @@ def attribution_parts(layers: Sequence[Mapping[str, Any]], lang: str) -> list[st
     """Return one line per distinct boundary source: attribution and licence (plain text)."""
     parts: list[str] = []
     for layer in layers:
-        text = f"{layer['attribution']} ({t('licence', lang)}: {layer['licence']})"
+        text = f"{t('boundaries_source', lang)}: {layer['attribution']}"
+        if layer.get("redistributable") is False:
+            text += f" ({t('not_redistributable', lang)})"
+        text += f" · {t('licence', lang)}: {layer['licence']}"
         if text not in parts:
             parts.append(text)
     return parts

@@ -98,8 +98,8 @@ def search_options(entries: Sequence[Mapping[str, Any]], lang: str) -> list[dict
     return options
 
 
-def header(lang: str, synthetic: bool) -> html.Header:
-    """Return the page header: title, synthetic-data badge and language switch."""
+def header(lang: str, synthetic: bool, tools: Any = None) -> html.Header:
+    """Return the page header: title, synthetic-data badge, ``tools`` and language switch."""
     return html.Header(
         [
             html.Div(
@@ -118,6 +118,7 @@ def header(lang: str, synthetic: bool) -> html.Header:
                 hidden=not synthetic,
                 role="status",
             ),
+            tools,
             html.Div(
                 [
                     text("language", lang, html.Label, className="dxmap-sr-only", htmlFor=ids.LANG),
