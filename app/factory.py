@@ -15,7 +15,7 @@ from app.geo_routes import GEOJSON, register_geo_routes
 from app.layout import build_layout
 from app.not_found import register_not_found
 from app.settings import REPO_ROOT, Settings
-from callbacks import analysis, downloads, labels, navigation
+from callbacks import analysis, brief, downloads, labels, navigation
 from callbacks import map as map_callbacks
 from callbacks.view_state import Choices, default_state
 from geodata.analysis.classify import DEFAULT_SCHEME
@@ -124,4 +124,5 @@ def create_app(settings: Settings) -> dash.Dash:
     labels.register(app, service)
     analysis.register(app, service)
     downloads.register(app, service)
+    brief.register(app, service)
     return app

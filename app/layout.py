@@ -10,6 +10,7 @@ from callbacks.labels import options
 from callbacks.map_view import Service, breadcrumb, geometry_url, map_frame, restyle
 from callbacks.map_view import villages_url as villages_url_of
 from layers import choropleth, controls, ids, panels
+from layers.brief import brief_box, map_tools
 from layers.downloads import download_box
 from layers.header_tools import header_tools
 from layers.legend import legend_box
@@ -57,7 +58,7 @@ def build_layout(
                                 **{"aria-label": "breadcrumb"},
                             ),
                             html.Div(
-                                [the_map, inset_map, legend_box(styled["legend"])],
+                                [the_map, inset_map, legend_box(styled["legend"]), map_tools(lang)],
                                 className="dxmap-map-box",
                             ),
                             attribution,
@@ -69,6 +70,7 @@ def build_layout(
                 ],
                 className="dxmap-main",
             ),
+            brief_box(lang),
         ],
         className="dxmap-page",
         lang=lang,

@@ -81,6 +81,21 @@
         button.setAttribute("aria-expanded", collapsed ? "false" : "true");
     }
 
+    /* On a phone the legend starts folded (its title stays): the map comes first. */
+    function foldOnPhones() {
+        if (!window.matchMedia || !window.matchMedia("(max-width: 700px)").matches) { return; }
+        var legend = byId("legend");
+        var button = byId("legend-toggle");
+        if (!legend || !button) { window.setTimeout(foldOnPhones, 300); return; }
+        legend.classList.add("dxmap-collapsed");
+        button.setAttribute("aria-expanded", "false");
+    }
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", foldOnPhones);
+    } else {
+        foldOnPhones();
+    }
+
     /* -- the map as a picture: polygons and points, title, legend, date, attribution -------- */
 
     var FONT = '"Segoe UI", "Noto Sans", Roboto, Arial, sans-serif';
@@ -138,6 +153,32 @@
             ctx.restore();
             ctx.globalAlpha = 1;
         });
+    }
+
+    /* The island inset, where the page shows it, at its place over the map. */
+    function drawInset(ctx, mapRect, dx, dy) {
+        var inset = byId("inset");
+        var insetMap = byId("inset-map");
+        if (!inset || !insetMap || inset.classList.contains("dxmap-collapsed")) { return; }
+        var style = window.getComputedStyle(inset);
+        if (style.visibility === "hidden" || style.display === "none") { return; }
+        var box = inset.getBoundingClientRect();
+        var x = dx + box.left - mapRect.left;
+        var y = dy + box.top - mapRect.top;
+        ctx.fillStyle = "#e9eef2";
+        ctx.fillRect(x, y, box.width, box.height);
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(x, y, box.width, box.height);
+        ctx.clip();
+        var mapBox = insetMap.getBoundingClientRect();
+        drawPaths(ctx, insetMap, x + mapBox.left - box.left, y + mapBox.top - box.top);
+        ctx.restore();
+        ctx.strokeStyle = "#8a96a3";
+        ctx.strokeRect(x + 0.5, y + 0.5, box.width - 1, box.height - 1);
+        ctx.fillStyle = "#5b6470";
+        ctx.font = "11px " + FONT;
+        ctx.fillText(text(byId("inset-label")), x + 6, y + 13);
     }
 
     function legendRows() {
@@ -235,6 +276,7 @@
         ctx.rect(pad, head, rect.width, rect.height);
         ctx.clip();
         drawPaths(ctx, mapEl, pad, head);
+        drawInset(ctx, rect, pad, head);
         ctx.restore();
         ctx.strokeStyle = "#d8dde3";
         ctx.strokeRect(pad + 0.5, head + 0.5, rect.width - 1, rect.height - 1);
@@ -273,16 +315,40 @@
         }, "image/png");
     }
 
+    /* The brief is printed only when it was made for the view on screen; otherwise the print
+     * stylesheet prints the page itself (map, legend, detail). */
+    var briefUrl = null; // the view the brief on the page was made for
+
+    function briefIsFresh() {
+        return Boolean(byId("print-brief-map")) && briefUrl === window.location.href;
+    }
+
+    function drawBriefMap() {
+        var slot = byId("print-brief-map");
+        if (!slot) { return; }
+        slot.replaceChildren();
+        var canvas = mapCanvas();
+        if (canvas) { canvas.className = "dxmap-brief-canvas"; slot.appendChild(canvas); }
+    }
+
     /* Put the map's picture into the print brief, then open the browser's print dialog. */
     function printBrief() {
-        var slot = byId("print-brief-map");
-        if (slot) {
-            slot.replaceChildren();
-            var canvas = mapCanvas();
-            if (canvas) { canvas.className = "dxmap-brief-canvas"; slot.appendChild(canvas); }
-        }
+        briefUrl = window.location.href;
+        drawBriefMap();
+        document.documentElement.classList.add("dxmap-print-brief");
         window.print();
     }
+
+    window.addEventListener("beforeprint", function () {
+        var fresh = briefIsFresh();
+        if (fresh && !document.documentElement.classList.contains("dxmap-print-brief")) {
+            drawBriefMap();
+        }
+        document.documentElement.classList.toggle("dxmap-print-brief", fresh);
+    });
+    window.addEventListener("afterprint", function () {
+        document.documentElement.classList.remove("dxmap-print-brief");
+    });
 
     window.dxmapUi = { mapCanvas: mapCanvas, downloadPng: downloadPng, printBrief: printBrief };
 

@@ -31,7 +31,10 @@ def header_tools(lang: str, prefix: str = "/") -> html.Div:
                 className="dxmap-header-link",
             ),
             html.Button(
-                _label("copy_link", lang),
+                [
+                    _label("copy_link", lang, className="dxmap-tool-long"),
+                    _label("copy_link_short", lang, className="dxmap-tool-short"),
+                ],
                 id=ids.COPY_LINK,
                 n_clicks=0,
                 type="button",

@@ -16,6 +16,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "language": {"vi": "Ngôn ngữ", "en": "Language"},
     "api_link": {"vi": "API dữ liệu", "en": "Data API"},
     "copy_link": {"vi": "Chép liên kết", "en": "Copy link"},
+    "copy_link_short": {"vi": "Liên kết", "en": "Link"},
     "link_copied": {"vi": "Đã chép liên kết", "en": "Link copied"},
     "link_copy_by_hand": {
         "vi": "Chép liên kết này (Ctrl+C)",
@@ -271,6 +272,42 @@ TEXTS: dict[str, dict[str, str]] = {
     "boundaries_source": {"vi": "Ranh giới", "en": "Boundaries"},
     "licence": {"vi": "giấy phép", "en": "licence"},
     "not_redistributable": {"vi": "không được phân phối lại", "en": "not for redistribution"},
+    # Print brief and PNG of the map
+    "print_brief": {"vi": "In báo cáo", "en": "Print brief"},
+    "print_brief_help": {
+        "vi": "In một trang tóm tắt: bản đồ, chỉ tiêu đạt, danh sách thiếu hụt, xu hướng",
+        "en": "Print a brief: map, scorecard, gap list, trend",
+    },
+    "png_download": {"vi": "Tải ảnh PNG", "en": "PNG"},
+    "png_help": {
+        "vi": "Tải bản đồ thành ảnh PNG (tiêu đề, chú giải, ngày, nguồn)",
+        "en": "Download the map as a PNG (title, legend, date, sources)",
+    },
+    "legend_toggle": {"vi": "Chú giải", "en": "Legend"},
+    "inset_toggle": {"vi": "Đảo", "en": "Islands"},
+    "brief_empty": {
+        "vi": "Bấm “In báo cáo” để tạo bản in.",
+        "en": "Press “Print brief” to make the printout.",
+    },
+    "brief_date": {"vi": "Lập {date}", "en": "Made on {date}"},
+    "brief_map": {"vi": "Bản đồ", "en": "Map"},
+    "brief_value": {"vi": "Giá trị", "en": "Value"},
+    "brief_scorecard": {"vi": "Chỉ tiêu đạt", "en": "Scorecard"},
+    "brief_gaps": {"vi": "Chưa đạt mục tiêu", "en": "Below target"},
+    "brief_trend": {"vi": "Xu hướng", "en": "Trend"},
+    "brief_sources": {"vi": "Nguồn", "en": "Sources"},
+    "brief_no_gaps": {"vi": "Không có đơn vị nào chưa đạt.", "en": "Nothing below target."},
+    "brief_more_gaps": {
+        "vi": "… và {n} dòng nữa (xem tab Thiếu hụt hoặc tải danh sách).",
+        "en": "… and {n} more rows (see the Gaps tab or download the list).",
+    },
+    "brief_synthetic": {
+        "vi": "Lưu ý: bản in có số liệu mô phỏng (không phải số liệu công bố); chỉ dùng để "
+        "minh hoạ.",
+        "en": "Note: this brief includes synthetic data (not published figures); for "
+        "illustration only.",
+    },
+    "brief_values_source": {"vi": "Số liệu", "en": "Values"},
     "download": {"vi": "Tải xuống", "en": "Download"},
     "download_format": {"vi": "Định dạng", "en": "Format"},
     "download_scope": {"vi": "Chỉ tiêu", "en": "Indicators"},
