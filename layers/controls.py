@@ -54,7 +54,11 @@ def indicator_help(indicator: Mapping[str, Any] | None, lang: str) -> list[Any]:
         return []
     suffix = "vi" if lang == "vi" else "en"
     rows = [
-        html.P(indicator[f"definition_{suffix}"], className="dxmap-help-definition"),
+        html.P(
+            indicator[f"definition_{suffix}"],
+            className="dxmap-help-definition",
+            title=indicator[f"definition_{suffix}"],  # in full where the text is clamped
+        ),
     ]
     kind = t(f"kind_{indicator['kind']}", lang) if indicator["kind"] else ""
     details = []

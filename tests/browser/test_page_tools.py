@@ -98,7 +98,11 @@ def test_ranking_shows_values_on_bars_a_fitted_axis_and_ties(duo) -> None:
     duo.driver.get(f"{duo.server_url}/?indicator=community_tech_teams&period=2024&unit=750")
     wait(duo, lambda: count(duo, UNITS) > 1)
     open_tab(duo, ids.TAB_COMPARE)
-    wait(duo, lambda: (plot(duo, ids.RANKING, "gd.data[0] ? gd.data[0].y.length : 0") or 0) > 20, timeout=20)
+    wait(
+        duo,
+        lambda: (plot(duo, ids.RANKING, "gd.data[0] ? gd.data[0].y.length : 0") or 0) > 20,
+        timeout=20,
+    )
     values = plot(duo, ids.RANKING, "gd.data[0].x")
     labels = plot(duo, ids.RANKING, "gd.data[0].y")
     texts = plot(duo, ids.RANKING, "gd.data[0].text")

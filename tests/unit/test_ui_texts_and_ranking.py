@@ -171,3 +171,32 @@ def test_scorecard_shows_published_counts_beside_its_own_each_labelled() -> None
     assert "1/1" in text and "12/15" in text
     without = " ".join(_texts(html.Div(scorecards.scorecard(card | {"published": {}}, None, "en"))))
     assert "Officially published" not in without and "12/15" not in without
+
+
+def test_the_brief_dates_and_gap_list_read_as_each_language_writes_them() -> None:
+    from datetime import date
+
+    from layers.brief import MAX_GAP_ROWS, format_date, gap_table
+
+    assert format_date(date(2026, 12, 1), "vi") == "ngày 01/12/2026"
+    assert format_date(date(2026, 12, 1), "en") == "1 December 2026"
+    rows = [
+        {
+            "code": str(i),
+            "name": f"Thôn {i}",
+            "parent_name": "Xã A",
+            "value": 80.26,
+            "target": 90.0,
+            "shortfall": 1000 + i,
+            "shortfall_unit_vi": "hộ",
+        }
+        for i in range(MAX_GAP_ROWS + 3)
+    ]
+    table, more = gap_table(rows, "%", "vi")
+    body = table.children[1].children
+    assert len(body) == MAX_GAP_ROWS
+    first = body[0].children
+    assert first[0].children == f"Thôn {MAX_GAP_ROWS + 2}"  # the largest shortfall first
+    assert [cell.children for cell in first[2:]] == ["80,3 %", "90,0 %", "1.027"]
+    assert "3 dòng nữa" in more.children
+    assert gap_table([], "%", "en")[0].children == "Nothing below target."
