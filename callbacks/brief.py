@@ -91,7 +91,7 @@ def register(app: Dash, service: Any) -> None:
 
     app.clientside_callback(
         ClientsideFunction("dxmapUi", "briefReady"),
-        Output(ids.PRINT_BUTTON, "title"),  # never changed: the step only prints
+        Output(ids.BRIEF, "title"),  # never changed: the step only prints
         Input(ids.BRIEF_READY, "data"),
         State(ids.PRINT_BUTTON, "n_clicks"),
         prevent_initial_call=True,

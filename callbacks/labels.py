@@ -54,6 +54,9 @@ def register(app: Dash, service: Catalogue) -> None:
         Output(ids.SYNTHETIC_BADGE, "title"),
         Output(ids.SEARCH, "labels"),
         Output(ids.INDICATOR, "labels"),
+        Output(ids.PRINT_BUTTON, "title"),
+        Output(ids.PNG_BUTTON, "title"),
+        Output(ids.COPY_LINK, "title"),
         Input(ids.LANG, "value"),
         Input(ids.VINTAGE, "value"),
         Input(ids.INDICATOR, "value"),
@@ -74,4 +77,5 @@ def register(app: Dash, service: Catalogue) -> None:
             t("synthetic_help", normalise_lang(lang)),
             dropdown_labels(lang),
             dropdown_labels(lang),
+            *label_texts(("print_brief_help", "png_help", "copy_link"), lang),
         )
