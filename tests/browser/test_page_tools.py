@@ -20,7 +20,12 @@ def duo(dash_duo, sqlite_store_url: str, tmp_path):
     app = create_app(Settings(database_url=sqlite_store_url, instance_dir=tmp_path))
     dash_duo.start_server(app)
     dash_duo.store_url = sqlite_store_url
-    wait(dash_duo, lambda: count(dash_duo, UNITS) == 8, message="the map did not draw")
+    wait(
+        dash_duo,
+        lambda: count(dash_duo, UNITS) == 8,
+        timeout=60,
+        message="the map did not draw",
+    )
     return dash_duo
 
 
@@ -39,7 +44,7 @@ def test_the_api_link_opens_the_docs_page_served_by_the_app(duo) -> None:
             )[:3]
             == ["/", "/vintages", "/indicators"]
         ),
-        timeout=20,
+        timeout=40,
         message="Swagger UI did not render the endpoints",
     )
     requested = duo.driver.execute_script(
@@ -96,12 +101,12 @@ def test_copy_link_shows_the_url_in_a_box_where_the_clipboard_is_refused(duo) ->
 def test_ranking_shows_values_on_bars_a_fitted_axis_and_ties(duo) -> None:
     # communes (82 of them) on the count of teams: whole numbers, so many ties
     duo.driver.get(f"{duo.server_url}/?indicator=community_tech_teams&period=2024&unit=750")
-    wait(duo, lambda: count(duo, UNITS) > 1)
+    wait(duo, lambda: count(duo, UNITS) > 1, timeout=60)
     open_tab(duo, ids.TAB_COMPARE)
     wait(
         duo,
         lambda: (plot(duo, ids.RANKING, "gd.data[0] ? gd.data[0].y.length : 0") or 0) > 20,
-        timeout=20,
+        timeout=60,
     )
     values = plot(duo, ids.RANKING, "gd.data[0].x")
     labels = plot(duo, ids.RANKING, "gd.data[0].y")

@@ -23,7 +23,12 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 def duo(dash_duo, sqlite_store_url: str, tmp_path):
     app = create_app(Settings(database_url=sqlite_store_url, instance_dir=tmp_path))
     dash_duo.start_server(app)
-    wait(dash_duo, lambda: count(dash_duo, UNITS) == 8, message="the map did not draw")
+    wait(
+        dash_duo,
+        lambda: count(dash_duo, UNITS) == 8,
+        timeout=60,
+        message="the map did not draw",
+    )
     return dash_duo
 
 
@@ -38,7 +43,7 @@ def visible(duo, selector: str) -> bool:
 
 def test_print_brief_shows_map_legend_scorecard_gaps_trend_sources_and_notice(duo) -> None:
     duo.driver.get(f"{duo.server_url}/?indicator=fibre_households&period=2024&unit=750")
-    wait(duo, lambda: count(duo, UNITS) > 8)
+    wait(duo, lambda: count(duo, UNITS) > 8, timeout=60)
     duo.driver.execute_script("window.print = () => { window.__printed = true; };")
     button = duo.find_element(f"#{ids.PRINT_BUTTON}")
     assert button.text == "In báo cáo"
@@ -124,7 +129,7 @@ def test_png_of_the_map_downloads_with_its_legend(duo) -> None:
 def test_on_a_phone_the_map_comes_first_under_a_one_line_header(duo) -> None:
     duo.driver.set_window_size(390, 844)
     duo.driver.get(duo.server_url)
-    wait(duo, lambda: count(duo, UNITS) == 8)
+    wait(duo, lambda: count(duo, UNITS) == 8, timeout=60)
     inner = duo.driver.execute_script("return [innerWidth, innerHeight]")
     assert inner[0] <= 400
     top, height = duo.driver.execute_script(
@@ -150,7 +155,7 @@ def test_on_a_phone_the_map_comes_first_under_a_one_line_header(duo) -> None:
 def test_on_a_small_laptop_legend_and_inset_are_small_and_download_is_in_reach(duo) -> None:
     duo.driver.set_window_size(1280, 720)
     duo.driver.get(duo.server_url)
-    wait(duo, lambda: count(duo, UNITS) == 8)
+    wait(duo, lambda: count(duo, UNITS) == 8, timeout=60)
     areas = duo.driver.execute_script(
         "const a = id => { const r = document.getElementById(id).getBoundingClientRect();"
         " return r.width * r.height; }; return [a('map'), a('legend'), a('inset')]"
