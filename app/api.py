@@ -135,6 +135,7 @@ def make_api_blueprint(engine: Engine) -> Blueprint:
         check_known(args(), ())
         links = {name: url_for(f".{name.replace('.', '_')}") for name in ENDPOINTS}
         payload = {"name": "dxmap HTTP API", "version": API_VERSION, "endpoints": links}
+        payload["documentation"] = request.script_root + API_PREFIX + "/docs"  # app/api_docs.py
         response = json_response(payload)
         response.headers["Cache-Control"] = STATIC_CACHE
         return response

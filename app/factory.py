@@ -13,11 +13,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.api import make_api_blueprint
+from app.api_docs import make_docs_blueprint
 from app.area import settings_area
 from app.geo_routes import GEOJSON, register_geo_routes
 from app.layout import build_layout
+from app.not_found import register_not_found
 from app.settings import PREFIX, Settings, SettingsError, assets_dir
-from callbacks import analysis, downloads, navigation
+from callbacks import analysis, brief, downloads, navigation
 from callbacks import map as map_callbacks
 from callbacks.view_state import Choices, default_state
 from geodata.analysis.classify import DEFAULT_SCHEME
@@ -137,6 +139,8 @@ def create_app(settings: Settings) -> dash.Dash:
     prefix = app.config.requests_pathname_prefix
     register_geo_routes(server, service, app.config.routes_pathname_prefix)
     server.register_blueprint(make_api_blueprint(engine))
+    server.register_blueprint(make_docs_blueprint(prefix))
+    register_not_found(app)
 
     def layout() -> Any:
         """Build the page per visit, so its option lists follow the store."""
@@ -153,4 +157,5 @@ def create_app(settings: Settings) -> dash.Dash:
     map_callbacks.register(app)
     analysis.register(app, service)
     downloads.register(app, service)
+    brief.register(app, service)
     return app

@@ -13,7 +13,9 @@ from dash import dcc, html
 from callbacks.labels import area_names, options
 from callbacks.map_view import Service, map_frame
 from layers import choropleth, controls, ids, panels
+from layers.brief import brief_box, map_tools
 from layers.downloads import download_box
+from layers.header_tools import header_tools
 from layers.legend import legend_box
 
 
@@ -43,7 +45,7 @@ def build_layout(
             dcc.Store(id=ids.NAV, data=None),
             dcc.Store(id=ids.MAP_DATA, data=None),
             panels.skip_link(lang),
-            controls.header(lang, False, area_names(service)),
+            controls.header(lang, False, area_names(service), header_tools(lang, prefix)),
             html.Main(
                 [
                     controls.control_panel(state, opts, extra=[download_box(lang)]),
@@ -56,7 +58,7 @@ def build_layout(
                                 **{"aria-label": "breadcrumb"},
                             ),
                             html.Div(
-                                [the_map, inset_map, legend_box([])],
+                                [the_map, inset_map, legend_box([]), map_tools(lang)],
                                 className="dxmap-map-box",
                             ),
                             attribution,
@@ -68,6 +70,7 @@ def build_layout(
                 ],
                 className="dxmap-main",
             ),
+            brief_box(lang),
         ],
         className="dxmap-page",
         lang=lang,

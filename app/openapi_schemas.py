@@ -160,6 +160,7 @@ SCHEMAS: dict[str, Any] = {
             "name": {"type": "string"},
             "version": {"type": "string"},
             "endpoints": {"type": "object", "additionalProperties": {"type": "string"}},
+            "documentation": {"type": "string", "description": "The readable API page."},
         },
     },
     "Vintage": {

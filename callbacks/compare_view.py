@@ -165,6 +165,10 @@ def compare_panel(state: Mapping[str, Any], service: Any) -> dict[str, Any]:
                 t("ranking_help", lang) if has_values else t("ranking_empty", lang),
                 className="dxmap-hint",
             ),
+            html.P(
+                comparison.ranking_note(rows, indicator["unit"], lang),
+                className="dxmap-hint dxmap-ranking-ties",
+            ),
         ],
     }
 

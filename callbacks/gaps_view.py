@@ -7,7 +7,7 @@ from typing import Any
 
 from callbacks.view_state import is_root
 from layers import gap_register
-from layers.i18n import format_number, t
+from layers.i18n import format_number, noun_for, t
 
 DEPTH = {"country": 0, "province": 1, "district": 2, "commune": 3, "village": 4}
 DEFAULT_LEVEL = "village"
@@ -82,7 +82,8 @@ def summary_text(
     """Return the line above the grid: how many rows miss the target and the total shortfall."""
     if rows is None:
         return t("gap_no_values", lang)
-    noun = t("count_villages" if level == "village" else "count_units", lang)
+    noun_key = "count_villages" if level == "village" else "count_units"
+    noun = noun_for(len(rows or ()), noun_key, lang) if rows else t(noun_key, lang)
     scope = t("gap_scope", lang, name=scope_name) if scope_name else ""
     if not rows:
         return t("gap_none", lang, noun=noun, scope=scope)
@@ -91,7 +92,7 @@ def summary_text(
     return t(
         "gap_summary",
         lang,
-        count=len(rows),
+        count=format_number(len(rows), lang, 0),
         noun=noun,
         scope=scope,
         total=format_number(total, lang, 0),

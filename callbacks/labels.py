@@ -55,6 +55,9 @@ def area_names(service: Any) -> dict[str, str]:
     return {"vi": area.name_vi, "en": area.name_en} if area else {}
 
 
+#: The header's and the map's tool buttons: their titles follow the language.
+TOOL_TITLES = ("print_brief_help", "png_help", "copy_link")
+
 LABEL_OUTPUTS = (
     Output({"type": ids.LABEL, "key": ALL}, "children"),
     Output(ids.INDICATOR, "options"),
@@ -69,6 +72,9 @@ LABEL_OUTPUTS = (
     Output(ids.DOWNLOAD_SCOPE, "options"),
     Output(ids.DOWNLOAD_BELOW, "options"),
     Output(ids.DOWNLOAD_CRS, "options"),
+    Output(ids.PRINT_BUTTON, "title"),
+    Output(ids.PNG_BUTTON, "title"),
+    Output(ids.COPY_LINK, "title"),
 )
 
 
@@ -108,4 +114,5 @@ def label_outputs(
         when(new_lang, scope),
         when(new_lang, below),
         when(new_lang, crs),
+        *(when(new_lang, text) for text in label_texts(TOOL_TITLES, lang)),
     ]

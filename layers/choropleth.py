@@ -103,7 +103,12 @@ def attribution_parts(layers: Sequence[Mapping[str, Any]], lang: str) -> list[st
     """Return one line per distinct boundary source: attribution and licence (plain text)."""
     parts: list[str] = []
     for layer in layers:
-        text = f"{layer['attribution']} ({t('licence', lang)}: {layer['licence']})"
+        text = layer["attribution"]
+        if ":" not in text.split(",")[0]:  # a store loaded before attributions were neutral
+            text = f"{t('boundaries_source', lang)}: {text}"
+        if layer.get("redistributable") is False and "redistribut" not in text:
+            text += f" ({t('not_redistributable', lang)})"
+        text += f" · {t('licence', lang)}: {layer['licence']}"
         if text not in parts:
             parts.append(text)
     return parts

@@ -8,7 +8,7 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import html
 
-from layers.i18n import format_value, t
+from layers.i18n import format_number, format_value, plotly_separators, t
 from layers.legend import TARGET_COLORS
 from layers.scorecards import STATUS_MARKS, indicator_name
 
@@ -37,7 +37,7 @@ def _cell(cell: Mapping[str, Any], unit: str, direction: str, lang: str) -> html
     value, target = cell.get("value"), cell.get("target")
     lines: list[Any] = [
         html.Span(STATUS_MARKS[status], className="dxmap-cell-mark", **{"aria-hidden": "true"}),
-        html.Span(format_value(value, unit, lang) if value is not None else "–"),
+        html.Span(format_value(value, unit, lang) if value is not None else t("no_data", lang)),
     ]
     if target is not None:
         sign = "≤" if direction == "lower" else "≥"
@@ -137,16 +137,47 @@ def _hover_lines(row: Mapping[str, Any], unit: str, lang: str) -> list[str]:
     return lines
 
 
+def rank_label(rank: float | int) -> str:
+    """Return a rank as shown before a name ("1."); tied units share the same rank."""
+    return f"{int(rank)}."
+
+
+def ties(rows: Sequence[Mapping[str, Any]]) -> int:
+    """Return how many ranked units share their rank with another one."""
+    ranks = [row["rank"] for row in rows if row.get("value") is not None]
+    return sum(1 for rank in ranks if ranks.count(rank) > 1)
+
+
+def fitted_range(values: Sequence[float], unit: str) -> list[float]:
+    """Return an axis range around ``values`` (room left for the value labels), not 0–100 %.
+
+    Starts at zero only when zero is close to the data (counts, or a spread wider than the
+    lowest value), so that small differences between units stay visible.
+    """
+    low, high = min(values), max(values)
+    span = high - low
+    if span == 0:
+        span = abs(high) * 0.1 or 1.0
+    start = low - 0.25 * span
+    if low >= 0 and (start <= 0 or (unit != "%" and low <= span)):
+        start = 0.0
+    return [start, high + 0.3 * span]
+
+
 def ranking_figure(
     rows: Sequence[Mapping[str, Any]],
     selected: Sequence[str],
     unit: str,
     lang: str,
 ) -> go.Figure:
-    """Return the horizontal bar chart of every unit, best at the top, the selected ones dark."""
+    """Return the horizontal bar chart of every unit, best at the top, the selected ones dark.
+
+    Each bar carries its value; the axis is fitted to the values and targets; tied units share
+    a rank ("1.", "1.", "3.").
+    """
     picked = set(selected)
     shown = [row for row in rows if row.get("value") is not None]
-    names = [plotly_text(f"{int(row['rank'])}. {row['name']}") for row in shown]
+    names = [plotly_text(f"{rank_label(row['rank'])} {row['name']}") for row in shown]
     hover = [
         "<br>".join(plotly_text(part) for part in _hover_lines(row, unit, lang)) for row in shown
     ]
@@ -156,6 +187,10 @@ def ranking_figure(
             y=names,
             orientation="h",
             customdata=[row["code"] for row in shown],
+            text=[format_value(row["value"], unit, lang) for row in shown],
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"size": 11, "color": "#1f2328"},
             marker={
                 "color": [BAR_SELECTED if row["code"] in picked else BAR_COLOR for row in shown],
                 "line": {
@@ -188,6 +223,8 @@ def ranking_figure(
                 name=t("target", lang),
             )
         )
+    values = [float(row["value"]) for row in shown] + [float(v) for v, _ in targets]
+    axis_range = fitted_range(values, unit) if values else None
     figure.update_layout(
         height=60 + BAR_HEIGHT * max(len(shown), 1),
         margin={"l": 8, "r": 16, "t": 8, "b": 32},
@@ -195,11 +232,14 @@ def ranking_figure(
         plot_bgcolor="#ffffff",
         paper_bgcolor="rgba(0,0,0,0)",
         font={"family": FONT, "size": 12},
+        separators=plotly_separators(lang),
         bargap=0.25,
         xaxis={
             "gridcolor": "#e3e7ec",
             "ticksuffix": " %" if unit == "%" else "",
             "zeroline": False,
+            "range": axis_range,
+            "side": "top",
         },
         yaxis={
             "autorange": "reversed",
@@ -212,6 +252,22 @@ def ranking_figure(
     )
     figure.update_xaxes(fixedrange=True)
     return figure
+
+
+def ranking_note(rows: Sequence[Mapping[str, Any]], unit: str, lang: str) -> str:
+    """Return the sentence on ties under the ranking ("" when every rank is distinct)."""
+    shown = [row for row in rows if row.get("value") is not None]
+    tied = ties(shown)
+    if not tied:
+        return ""
+    if len({row["value"] for row in shown}) == 1:
+        return t(
+            "ranking_all_tied",
+            lang,
+            n=format_number(len(shown), lang, 0),
+            value=format_value(shown[0]["value"], unit, lang),
+        )
+    return t("ranking_ties", lang, n=format_number(tied, lang, 0))
 
 
 def empty_figure() -> go.Figure:

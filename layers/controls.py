@@ -54,7 +54,11 @@ def indicator_help(indicator: Mapping[str, Any] | None, lang: str) -> list[Any]:
         return []
     suffix = "vi" if lang == "vi" else "en"
     rows = [
-        html.P(indicator[f"definition_{suffix}"], className="dxmap-help-definition"),
+        html.P(
+            indicator[f"definition_{suffix}"],
+            className="dxmap-help-definition",
+            title=indicator[f"definition_{suffix}"],  # in full where the text is clamped
+        ),
     ]
     kind = t(f"kind_{indicator['kind']}", lang) if indicator["kind"] else ""
     details = []
@@ -98,8 +102,13 @@ def search_options(entries: Sequence[Mapping[str, Any]], lang: str) -> list[dict
     return options
 
 
-def header(lang: str, synthetic: bool, area_name: Mapping[str, str] | None = None) -> html.Header:
-    """Return the page header: title, the area's name, synthetic-data badge, language switch."""
+def header(
+    lang: str,
+    synthetic: bool,
+    area_name: Mapping[str, str] | None = None,
+    tools: Any = None,
+) -> html.Header:
+    """Return the page header: title, the area's name, synthetic badge, ``tools``, language."""
     names = area_name or {}
     return html.Header(
         [
@@ -121,6 +130,7 @@ def header(lang: str, synthetic: bool, area_name: Mapping[str, str] | None = Non
                 hidden=not synthetic,
                 role="status",
             ),
+            tools,
             html.Div(
                 [
                     text("language", lang, html.Label, className="dxmap-sr-only", htmlFor=ids.LANG),

@@ -13,6 +13,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Values on screen include synthetic data (not published figures).",
     },
     "language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "api_link": {"vi": "API dữ liệu", "en": "Data API"},
+    "copy_link": {"vi": "Chép liên kết", "en": "Copy link"},
+    "copy_link_short": {"vi": "Liên kết", "en": "Link"},
+    "link_copied": {"vi": "Đã chép liên kết", "en": "Link copied"},
+    "link_copy_by_hand": {
+        "vi": "Chép liên kết này (Ctrl+C)",
+        "en": "Copy this link (Ctrl+C)",
+    },
     "search": {"vi": "Tìm đơn vị", "en": "Find a unit"},
     "search_placeholder": {
         "vi": "Tên (không dấu cũng được) hoặc mã",
@@ -46,6 +54,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "not_met": {"vi": "Chưa đạt", "en": "Not met"},
     "count_units": {"vi": "đơn vị", "en": "units"},
     "count_villages": {"vi": "thôn, ấp", "en": "villages"},
+    "count_units_one": {"vi": "đơn vị", "en": "unit"},
+    "count_villages_one": {"vi": "thôn, ấp", "en": "village"},
     "legend_palette": {
         "vi": "Bảng màu an toàn cho người mù màu",
         "en": "Colour-blind-safe palette",
@@ -108,6 +118,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "{no_target} không có mục tiêu",
         "en": "{met} met, {not_met} not met, {no_data} without data, {no_target} without a target",
     },
+    "scorecard_own": {
+        "vi": "dxmap đếm từ số liệu trên bản đồ",
+        "en": "Counted by dxmap from the data on the map",
+    },
+    "scorecard_published": {"vi": "Số công bố chính thức", "en": "Officially published"},
+    "scorecard_published_note": {
+        "vi": "Số công bố được tính trên danh mục chỉ tiêu đầy đủ của tỉnh; dxmap chỉ đếm các "
+        "chỉ tiêu có trong danh mục của mình và có mục tiêu, nên hai số có thể khác nhau.",
+        "en": "The published counts are against the authority's full list of targets; dxmap "
+        "counts only the indicators in its catalogue that have a target, so the two can differ.",
+    },
     "scorecard_caption": {
         "vi": "Từng chỉ tiêu so với mục tiêu",
         "en": "Each indicator against its target",
@@ -167,6 +188,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "ranking_help": {
         "vi": "Đơn vị đang so sánh tô màu đậm; vạch cam là mục tiêu. Bấm vào thanh để thêm/bỏ.",
         "en": "Compared units are dark; orange ticks are targets. Click a bar to add or remove it.",
+    },
+    "ranking_ties": {
+        "vi": "{n} đơn vị có giá trị bằng nhau: cùng hạng (1., 1., 3.).",
+        "en": "{n} units share their value with another: they share the rank (1., 1., 3.).",
+    },
+    "ranking_all_tied": {
+        "vi": "Cả {n} đơn vị cùng đạt {value}: cùng hạng 1.",
+        "en": "All {n} units have {value}: all rank 1.",
     },
     "ranking_empty": {"vi": "Không có số liệu để xếp hạng.", "en": "No values to rank."},
     "rank": {"vi": "Hạng", "en": "Rank"},
@@ -243,6 +272,43 @@ TEXTS: dict[str, dict[str, str]] = {
     "level_village": {"vi": "Thôn, ấp, khu phố", "en": "Villages"},
     "boundaries_source": {"vi": "Ranh giới", "en": "Boundaries"},
     "licence": {"vi": "giấy phép", "en": "licence"},
+    "not_redistributable": {"vi": "không được phân phối lại", "en": "not for redistribution"},
+    # Print brief and PNG of the map
+    "print_brief": {"vi": "In báo cáo", "en": "Print brief"},
+    "print_brief_help": {
+        "vi": "In một trang tóm tắt: bản đồ, chỉ tiêu đạt, danh sách thiếu hụt, xu hướng",
+        "en": "Print a brief: map, scorecard, gap list, trend",
+    },
+    "png_download": {"vi": "Tải ảnh PNG", "en": "PNG"},
+    "png_help": {
+        "vi": "Tải bản đồ thành ảnh PNG (tiêu đề, chú giải, ngày, nguồn)",
+        "en": "Download the map as a PNG (title, legend, date, sources)",
+    },
+    "legend_toggle": {"vi": "Chú giải", "en": "Legend"},
+    "inset_toggle": {"vi": "Đảo", "en": "Islands"},
+    "brief_empty": {
+        "vi": "Bấm “In báo cáo” để tạo bản in.",
+        "en": "Press “Print brief” to make the printout.",
+    },
+    "brief_date": {"vi": "Lập {date}", "en": "Made on {date}"},
+    "brief_map": {"vi": "Bản đồ", "en": "Map"},
+    "brief_value": {"vi": "Giá trị", "en": "Value"},
+    "brief_scorecard": {"vi": "Chỉ tiêu đạt", "en": "Scorecard"},
+    "brief_gaps": {"vi": "Chưa đạt mục tiêu", "en": "Below target"},
+    "brief_trend": {"vi": "Xu hướng", "en": "Trend"},
+    "brief_sources": {"vi": "Nguồn", "en": "Sources"},
+    "brief_no_gaps": {"vi": "Không có đơn vị nào chưa đạt.", "en": "Nothing below target."},
+    "brief_more_gaps": {
+        "vi": "… và {n} dòng nữa (xem tab Thiếu hụt hoặc tải danh sách).",
+        "en": "… and {n} more rows (see the Gaps tab or download the list).",
+    },
+    "brief_synthetic": {
+        "vi": "Lưu ý: bản in có số liệu mô phỏng (không phải số liệu công bố); chỉ dùng để "
+        "minh hoạ.",
+        "en": "Note: this brief includes synthetic data (not published figures); for "
+        "illustration only.",
+    },
+    "brief_values_source": {"vi": "Số liệu", "en": "Values"},
     "download": {"vi": "Tải xuống", "en": "Download"},
     "download_format": {"vi": "Định dạng", "en": "Format"},
     "download_scope": {"vi": "Chỉ tiêu", "en": "Indicators"},
@@ -301,6 +367,7 @@ DROPDOWN_LABELS: dict[str, dict[str, str]] = {
 GRID_TEXTS: dict[str, dict[str, str]] = {
     "vi": {
         "noRowsToShow": "Không có dòng nào",
+        "loadingOoo": "Đang tải…",
         "filterOoo": "Lọc…",
         "contains": "Chứa",
         "notContains": "Không chứa",
@@ -328,7 +395,7 @@ GRID_TEXTS: dict[str, dict[str, str]] = {
         "ariaFilterInput": "Ô nhập lọc",
         "ariaSearch": "Tìm",
     },
-    "en": {},
+    "en": {"loadingOoo": "Loading…"},
 }
 
 
@@ -352,6 +419,27 @@ def format_number(value: float | None, lang: str = DEFAULT_LANG, decimals: int =
     if lang == "vi":
         text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
     return text
+
+
+def plotly_separators(lang: str) -> str:
+    """Return Plotly's ``separators`` (decimal mark, then thousands) for ``lang``."""
+    return ",." if normalise_lang(lang) == "vi" else ".,"
+
+
+def noun_for(count: float | None, noun_key: str, lang: str = DEFAULT_LANG) -> str:
+    """Return the noun of ``noun_key`` that agrees with ``count`` ("village" for 1)."""
+    key = f"{noun_key}_one" if count == 1 and f"{noun_key}_one" in TEXTS else noun_key
+    return t(key, lang)
+
+
+def counted(count: float | None, noun: str, lang: str = DEFAULT_LANG) -> str:
+    """Return "1 village" / "3 villages" from a plural noun already in ``lang``."""
+    if count == 1:
+        for key, entry in TEXTS.items():
+            if entry.get(lang) == noun and f"{key}_one" in TEXTS:
+                noun = t(f"{key}_one", lang)
+                break
+    return f"{format_number(count, lang, 0)} {noun}"
 
 
 def format_value(

@@ -101,3 +101,19 @@ def label(key: str) -> dict[str, str]:
 def pick(code: str) -> dict[str, str]:
     """Return the id of the table view's button that selects unit ``code``."""
     return {"type": PICK, "index": code}
+
+
+# Header tools (assets/dxmap-ui.js): API link, copy link with its fallback box and status
+API_LINK = "api-link"
+COPY_LINK = "copy-link"
+COPY_LINK_BOX = "copy-link-box"
+COPY_LINK_STATUS = "copy-link-status"
+# Print brief and PNG of the map
+MAP_TOOLS = "map-tools"
+PRINT_BUTTON = "print-button"
+PNG_BUTTON = "png-button"
+BRIEF = "print-brief"
+BRIEF_READY = "print-brief-ready"
+BRIEF_MAP = "print-brief-map"
+LEGEND_TOGGLE = "legend-toggle"
+INSET_TOGGLE = "inset-toggle"

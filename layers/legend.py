@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -9,7 +10,7 @@ from dash import html
 
 from layers import ids
 from layers.choropleth import NO_DATA_COLOR
-from layers.i18n import format_value, t
+from layers.i18n import counted, format_value, t
 
 # ColorBrewer YlGnBu: sequential and colour-blind safe for 3–5 classes.
 SEQUENTIAL: dict[int, tuple[str, ...]] = {
@@ -48,11 +49,29 @@ def class_labels(classes: Mapping[str, Any], unit: str, lang: str) -> list[str]:
     """Return the label of each class by index ("84,8 % – 92,0 %"; met / not met for targets)."""
     if classes["scheme"] == "target":
         return [t("not_met", lang), t("met", lang)]
+    ranges = classes["ranges"]
+    if unit != "%" and ranges and all(float(b).is_integer() for b in (ranges[0][0], ranges[-1][1])):
+        return _count_labels(ranges, lang)  # counts (teams): whole numbers, no "90,8"
     digits = _decimals(classes["ranges"], unit)
     labels = []
     for lower, upper in classes["ranges"]:
         low, high = (format_value(v, unit, lang, digits) for v in (lower, upper))
         labels.append(high if lower == upper else f"{low} – {high}")
+    return labels
+
+
+def _count_labels(ranges: Sequence[Sequence[float]], lang: str) -> list[str]:
+    """Whole-number classes of a count: each class holds the integers above the previous bound."""
+    labels = []
+    for i, (lower, upper) in enumerate(ranges):
+        low = math.floor(lower) + 1 if i and float(lower).is_integer() else math.ceil(lower)
+        high = math.floor(upper)
+        low = min(low, high)
+        labels.append(
+            format_value(high, "", lang, 0)
+            if low == high
+            else f"{format_value(low, '', lang, 0)}–{format_value(high, '', lang, 0)}"
+        )
     return labels
 
 
@@ -101,7 +120,7 @@ def legend(
                 html.Span(
                     str(row["count"]),
                     className="dxmap-legend-count",
-                    title=f"{row['count']} {count_noun}",
+                    title=counted(row["count"], count_noun, lang),
                 ),
             ],
             className="dxmap-legend-row",

@@ -97,7 +97,7 @@ def detail_panel(lang: str, summary: list[Any]) -> list[Any]:
         ),
         loading(
             html.Div(
-                html.P(t("loading", lang), className="dxmap-empty"),
+                controls.text("loading", lang, html.P, className="dxmap-empty"),
                 id=ids.SCORECARD,
                 className="dxmap-scorecard",
             )

@@ -9,7 +9,8 @@ from dash import html
 
 from layers.i18n import format_value, t
 
-STATUS_MARKS = {"met": "✓", "not_met": "✗", "no_target": "–", "no_data": "∅"}
+# No dash for "no target": beside a count it read as a minus sign ("– 94").
+STATUS_MARKS = {"met": "✓", "not_met": "✗", "no_target": "○", "no_data": "∅"}
 
 
 def pillar_name(row: Mapping[str, Any], lang: str) -> str:
@@ -58,6 +59,49 @@ def pillar_chips(pillars: Sequence[Mapping[str, Any]], lang: str) -> html.Ul:
             for row in pillars
         ],
         className="dxmap-pillars",
+    )
+
+
+def published_chips(
+    pillars: Sequence[Mapping[str, Any]], published: Mapping[str, Mapping[str, Any]], lang: str
+) -> html.Div | None:
+    """Return the officially published counts per pillar ("12/15"), labelled with their source.
+
+    ``pillars`` gives the order and names (dxmap's own pillar rows); ``published`` maps a pillar
+    key to ``met``, ``total`` and the source's name. ``None`` when nothing was published.
+    """
+    if not published:
+        return None
+    chips = []
+    sources: list[str] = []
+    for row in pillars:
+        entry = published.get(row["pillar"])
+        if not entry:
+            continue
+        source = str(entry.get(f"source_{'vi' if lang == 'vi' else 'en'}") or "")
+        if source and source not in sources:
+            sources.append(source)
+        chips.append(
+            html.Li(
+                [
+                    html.Span(pillar_name(row, lang), className="dxmap-pillar-name"),
+                    html.Strong(f"{entry['met']}/{entry['total']}", className="dxmap-pillar-count"),
+                ],
+                className="dxmap-pillar dxmap-pillar--published",
+                **{"data-pillar": row["pillar"]},
+            )
+        )
+    if not chips:
+        return None
+    label = t("scorecard_published", lang)
+    if sources:
+        label += f" ({'; '.join(sources)})"
+    return html.Div(
+        [
+            html.Div(label, className="dxmap-pillars-label"),
+            html.Ul(chips, className="dxmap-pillars"),
+        ],
+        className="dxmap-pillars-box dxmap-pillars-box--published",
     )
 
 
@@ -175,17 +219,28 @@ def scorecard(
     if not card:
         return [html.P(t("no_data", lang), className="dxmap-empty")]
     name = card["unit"]["name"] or card["unit"]["unit"]
+    published = published_chips(card["pillars"], card.get("published") or {}, lang)
+    own: Any = pillar_chips(card["pillars"], lang)
+    if published is not None:
+        own = html.Div(
+            [html.Div(t("scorecard_own", lang), className="dxmap-pillars-label"), own],
+            className="dxmap-pillars-box dxmap-pillars-box--own",
+        )
     parts: list[Any] = [
         html.H2(
             t("scorecard_title", lang, name=name, period=card["period"]),
             className="dxmap-panel-title",
         ),
-        pillar_chips(card["pillars"], lang),
+        own,
     ]
+    if published is not None:
+        parts.append(published)
     if area:
         parts.append(pillar_line(t("whole_area", lang), area["pillars"], lang))
     parts.append(card_table(card["rows"], card["pillars"], lang, current))
     notes = [t("scorecard_note", lang)]
+    if published is not None:
+        notes.append(t("scorecard_published_note", lang))
     if card.get("example_targets"):
         notes.append(t("examples_note", lang))
     parts.append(html.P(" ".join(notes), className="dxmap-note"))

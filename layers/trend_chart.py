@@ -12,7 +12,7 @@ from dash import html
 from plotly.subplots import make_subplots
 
 from layers.comparison import FONT, plotly_text
-from layers.i18n import format_value, t
+from layers.i18n import format_value, plotly_separators, t
 from layers.legend import TARGET_COLORS
 from layers.scorecards import indicator_name
 
@@ -155,6 +155,7 @@ def trend_figure(
         paper_bgcolor="rgba(0,0,0,0)",
         legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "top", "yref": "container"},
         hoverlabel={"font_size": 12},
+        separators=plotly_separators(lang),
         dragmode=False,
     )
     figure.update_xaxes(fixedrange=True, gridcolor="#eef0f2")

@@ -27,6 +27,7 @@ from geodata.analysis.compare import CELL_FIELDS, cell_column, compare_units, ra
 from geodata.analysis.gaps import gap_register
 from geodata.analysis.scorecard import pillar_summary, scorecard
 from geodata.analysis.trends import trend
+from geodata.areas.published import published_counts
 from geodata.exports.cells import plain
 from geodata.exports.gaps import export_gaps, gaps_filename
 from geodata.store.models import Target
@@ -137,6 +138,7 @@ class AnalysisCache:
             "rows": records(card),
             "pillars": records(pillar_summary(card)),
             "example_targets": examples is not None,
+            "published": published_counts(vintage, str(unit_code), period),
         }
 
     def scorecard(self, period: str, vintage: str, unit_code: str) -> dict[str, Any] | None:
@@ -154,7 +156,9 @@ class AnalysisCache:
         dict or None
             ``rows`` are :func:`geodata.analysis.scorecard.scorecard` rows, ``pillars`` the
             :func:`geodata.analysis.scorecard.pillar_summary` rows, ``example_targets`` whether any
-            target of the period is an example; ``None`` for an unknown unit.
+            target of the period is an example, ``published`` the officially published counts
+            by pillar (:func:`geodata.areas.published.published_counts`); ``None`` for an
+            unknown unit.
         """
         return self._scorecard(self.version(), period, vintage, str(unit_code))
 

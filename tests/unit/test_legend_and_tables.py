@@ -77,16 +77,19 @@ def test_hideout_carries_values_and_classes_but_no_geometry() -> None:
     assert compact_values({}, {}) == {}
 
 
-def test_attribution_names_each_source_with_its_licence_once() -> None:
+def test_attribution_names_each_source_with_its_licence_once_in_the_page_language() -> None:
     layers = [
-        {"attribution": "dvhcvn", "licence": "GPL-3.0"},
-        {"attribution": "dvhcvn", "licence": "GPL-3.0"},
-        {"attribution": "GADM 4.1", "licence": "non-commercial"},
+        {"attribution": "dvhcvn", "licence": "GPL-3.0", "redistributable": True},
+        {"attribution": "dvhcvn", "licence": "GPL-3.0", "redistributable": True},
+        {"attribution": "GADM 4.1", "licence": "non-commercial", "redistributable": False},
     ]
     assert attribution_parts(layers, "en") == [
-        "dvhcvn (licence: GPL-3.0)",
-        "GADM 4.1 (licence: non-commercial)",
+        "Boundaries: dvhcvn · licence: GPL-3.0",
+        "Boundaries: GADM 4.1 (not for redistribution) · licence: non-commercial",
     ]
+    assert attribution_parts(layers, "vi")[1] == (
+        "Ranh giới: GADM 4.1 (không được phân phối lại) · giấy phép: non-commercial"
+    )
 
 
 def test_tables_rank_best_first_with_no_data_last() -> None:
