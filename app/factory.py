@@ -12,7 +12,10 @@ from sqlalchemy.orm import Session
 from app.api import make_api_blueprint
 from app.geo_routes import GEOJSON, register_geo_routes
 from app.layout import build_layout
+from app.secret_key import resolve_secret_key
+from app.security import SafeDash
 from app.settings import REPO_ROOT, Settings
+from app.web import install_web
 from callbacks import analysis, downloads, labels, navigation
 from callbacks import map as map_callbacks
 from callbacks.view_state import Choices, default_state
@@ -83,7 +86,7 @@ def create_app(settings: Settings) -> dash.Dash:
     service = MapService(engine)
     choices = make_choices(service, settings)
 
-    app = dash.Dash(
+    app = SafeDash(
         __name__,
         assets_folder=str(ASSETS_DIR),
         title=t("app_title", DEFAULT_LANG),
@@ -95,7 +98,7 @@ def create_app(settings: Settings) -> dash.Dash:
     )
     server = app.server
     server.config.update(
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=resolve_secret_key(settings),
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
         COMPRESS_MIMETYPES=COMPRESS_MIMETYPES,
         COMPRESS_ALGORITHM=["br", "gzip"],
@@ -120,4 +123,5 @@ def create_app(settings: Settings) -> dash.Dash:
     labels.register(app, service)
     analysis.register(app, service)
     downloads.register(app, service)
+    install_web(app, settings, engine, choices)  # accounts, import page, guards, headers: last
     return app

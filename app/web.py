@@ -1,0 +1,45 @@
+"""The web side around the map: input guards, outage handling, security headers (and accounts).
+
+``install_web`` is called last by ``create_app``: the CSP hashes Dash's inline scripts, so every
+callback must be registered before it.
+"""
+
+from __future__ import annotations
+
+import dash
+from sqlalchemy import Engine
+
+from app.callback_guard import install_callback_guard, one_of, text, texts, view_state
+from app.outage import install_outage_handling
+from app.security import install_security
+from app.settings import Settings
+from callbacks.view_state import MAX_COMPARE, QUERY_KEYS, Choices
+from layers import ids
+from layers.panels import TABS
+
+
+def callback_validators(choices: Choices) -> dict[tuple[str, str], object]:
+    """Return the validators of the page's inputs that hold a choice, a code or the view."""
+    validators: dict[tuple[str, str], object] = {
+        (ids.VIEW, "data"): view_state(choices, QUERY_KEYS, MAX_COMPARE),
+        (ids.PANEL, "data"): one_of([key for key, _tab, _panel in TABS]),
+        (ids.SEARCH, "value"): text(64),
+        (ids.COMPARE_PICK, "value"): texts(MAX_COMPARE, 32),
+    }
+    for control, key in (
+        (ids.INDICATOR, "indicator"),
+        (ids.PERIOD, "period"),
+        (ids.VINTAGE, "vintage"),
+        (ids.SCHEME, "scheme"),
+        (ids.LANG, "lang"),
+    ):
+        validators[(control, "value")] = one_of(choices.allowed(key))
+    return validators
+
+
+def install_web(app: dash.Dash, settings: Settings, engine: Engine, choices: Choices) -> None:
+    """Install everything around the map on ``app.server``."""
+    prefix = app.config.routes_pathname_prefix
+    install_outage_handling(app.server, engine, prefix)
+    install_callback_guard(app, callback_validators(choices))  # type: ignore[arg-type]
+    install_security(app, settings.tile_url, settings.secure_cookies)
