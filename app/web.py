@@ -1,4 +1,4 @@
-"""The web side around the map: input guards, outage handling, security headers (and accounts).
+"""The web side around the map: accounts, input guards, outage handling, security headers.
 
 ``install_web`` is called last by ``create_app``: the CSP hashes Dash's inline scripts, so every
 callback must be registered before it.
@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import dash
 from sqlalchemy import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.auth import install_auth
 from app.callback_guard import install_callback_guard, one_of, text, texts, view_state
 from app.outage import install_outage_handling
 from app.security import install_security
 from app.settings import Settings
+from app.web_models import create_web_tables
 from callbacks.view_state import MAX_COMPARE, QUERY_KEYS, Choices
 from layers import ids
 from layers.panels import TABS
@@ -40,6 +43,16 @@ def callback_validators(choices: Choices) -> dict[tuple[str, str], object]:
 def install_web(app: dash.Dash, settings: Settings, engine: Engine, choices: Choices) -> None:
     """Install everything around the map on ``app.server``."""
     prefix = app.config.routes_pathname_prefix
+    if settings.proxy_hops:  # behind a reverse proxy: trust its X-Forwarded-* headers
+        app.server.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.server.wsgi_app,
+            x_for=settings.proxy_hops,
+            x_proto=settings.proxy_hops,
+            x_host=settings.proxy_hops,
+            x_prefix=settings.proxy_hops,
+        )
+    create_web_tables(engine)
     install_outage_handling(app.server, engine, prefix)
+    install_auth(app.server, engine, private=settings.private)
     install_callback_guard(app, callback_validators(choices))  # type: ignore[arg-type]
     install_security(app, settings.tile_url, settings.secure_cookies)

@@ -59,8 +59,9 @@ def private_cluster(_pg_admin_url):
     log = base / "pg.log"
 
     def start() -> None:
-        _as_postgres(str(binary / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log),
-                     "-w", "start")
+        _as_postgres(
+            str(binary / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start"
+        )
 
     def stop() -> None:
         _as_postgres(str(binary / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
@@ -76,8 +77,18 @@ def private_cluster(_pg_admin_url):
         yield url, stop, start
     finally:
         subprocess.run(
-            ["runuser", "-u", "postgres", "--", str(binary / "pg_ctl"), "-D", str(data),
-             "-m", "immediate", "stop"],
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                str(binary / "pg_ctl"),
+                "-D",
+                str(data),
+                "-m",
+                "immediate",
+                "stop",
+            ],
             capture_output=True,
             timeout=60,
         )
