@@ -78,7 +78,7 @@ def test_sign_in_and_out_in_vietnamese_and_english(app) -> None:
     assert done.status_code == 302 and done.headers["Location"] == "/?lang=en"
     cookie = done.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
-    assert "editor".encode() in client.get("/logout?lang=en").data
+    assert b"editor" in client.get("/logout?lang=en").data
 
     form = client.get("/logout")
     signed_out = client.post("/logout", data={"csrf_token": token(form.data)})
