@@ -128,7 +128,7 @@ def editor_required(view: Callable[..., Any]) -> Callable[..., Any]:
         if not current_user.is_authenticated:
             if wants_html():
                 return redirect(url_for("dxmap_auth.login", next=request.full_path))
-            abort(401)
+            abort(403)
         if not current_user.is_editor:
             abort(403)
         return view(*args, **kwargs)

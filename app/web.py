@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.auth import install_auth
 from app.callback_guard import install_callback_guard, one_of, text, texts, view_state
+from app.import_page import install_import_page
 from app.outage import install_outage_handling
 from app.security import install_security
 from app.settings import Settings
@@ -54,5 +55,6 @@ def install_web(app: dash.Dash, settings: Settings, engine: Engine, choices: Cho
     create_web_tables(engine)
     install_outage_handling(app.server, engine, prefix)
     install_auth(app.server, engine, private=settings.private)
+    install_import_page(app.server, engine, settings.instance_dir, settings.max_upload_bytes)
     install_callback_guard(app, callback_validators(choices))  # type: ignore[arg-type]
     install_security(app, settings.tile_url, settings.secure_cookies)
