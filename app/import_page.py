@@ -118,6 +118,27 @@ def template_rows(engine: Engine, vintage: str, level: str, indicator: str, peri
         yield [unit["code"], neutralise_cell(unit["name"]), period, indicator, "", "", "", "", ""]
 
 
+def importers(kind: str) -> tuple[Any, Any] | None:
+    """Return ``(validate_bytes, import_bytes)`` for a file kind, or ``None`` if not available.
+
+    ``values`` is ``geodata.imports``'s own pair. ``villages`` (village registers) is taken from
+    ``geodata.imports.validate_villages_bytes`` / ``import_villages_bytes`` when that module
+    provides them (same signatures and results as the values pair); until then the page says to
+    use ``dxmap villages import``.
+    """
+    from geodata import imports
+
+    if kind == "values":
+        return validate_bytes, import_bytes
+    if kind == "villages":
+        pair = (
+            getattr(imports, "validate_villages_bytes", None),
+            getattr(imports, "import_villages_bytes", None),
+        )
+        return pair if all(pair) else None
+    return None
+
+
 class Pending:
     """Uploads waiting between preview and commit, in ``<instance>/uploads``."""
 
@@ -225,9 +246,12 @@ def install_import_page(server: Flask, engine: Engine, instance_dir: Path, max_b
     def preview() -> Any:
         lang = page_lang()
         upload = request.files.get("file")
-        if request.form.get("kind", "values") != "values":
+        kind = request.form.get("kind", "values")
+        pair = importers(kind)
+        if pair is None:
             flash(tr("villages_unavailable", lang))
             return redirect(url_for(".index", lang=lang))
+        validate = pair[0]
         if upload is None or not upload.filename:
             flash(tr("no_file", lang))
             return redirect(url_for(".index", lang=lang))
@@ -239,7 +263,7 @@ def install_import_page(server: Flask, engine: Engine, instance_dir: Path, max_b
             flash(tr("nothing_changed", lang, batch=earlier))
             return redirect(url_for(".index", lang=lang))
         with Session(engine) as db:
-            result = validate_bytes(db, data, name, max_bytes=max_bytes)
+            result = validate(db, data, name, max_bytes=max_bytes)
         audit(engine, "preview", detail=f"{name} sha256={sha[:12]} problems={len(result.problems)}")
         info: dict[str, Any] = {
             "name": name,
@@ -249,7 +273,7 @@ def install_import_page(server: Flask, engine: Engine, instance_dir: Path, max_b
         }
         if result.ok:
             info["sha"] = pending.put(data)
-            session["dxmap_pending"] = {"sha": info["sha"], "name": name}
+            session["dxmap_pending"] = {"sha": info["sha"], "name": name, "kind": kind}
         return page(info, 200 if result.ok else 422)
 
     @bp.post("/commit")
@@ -259,7 +283,8 @@ def install_import_page(server: Flask, engine: Engine, instance_dir: Path, max_b
         wanted = session.get("dxmap_pending") or {}
         sha = request.form.get("sha", "")
         data = pending.get(sha) if wanted.get("sha") == sha else None
-        if data is None:
+        pair = importers(wanted.get("kind", "values"))
+        if data is None or pair is None:
             flash(tr("expired", lang))
             return redirect(url_for(".index", lang=lang))
         earlier = committed_batch(engine, sha)
@@ -267,9 +292,7 @@ def install_import_page(server: Flask, engine: Engine, instance_dir: Path, max_b
             flash(tr("nothing_changed", lang, batch=earlier))
             return redirect(url_for(".index", lang=lang))
         try:
-            outcome = import_bytes(
-                engine, data, wanted["name"], current_user.name, max_bytes=max_bytes
-            )
+            outcome = pair[1](engine, data, wanted["name"], current_user.name, max_bytes=max_bytes)
         except ImportRejected as rejected:  # the store changed since the preview
             return page({"name": wanted["name"], "rows": 0, "problems": rejected.problems}, 422)
         pending.drop(sha)
