@@ -12,11 +12,12 @@ import json
 import logging
 
 from flask import Flask, Response, request
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.texts import tr
+from geodata.models import Unit
 
 log = logging.getLogger(__name__)
 HEALTH_PATH = "_dxmap/health"
@@ -77,8 +78,8 @@ def install_outage_handling(server: Flask, engine: Engine, prefix: str = "/") ->
 
     def health() -> Response:
         try:
-            with engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+            with engine.connect() as conn:  # the store itself, not only the server
+                conn.execute(select(Unit.code).limit(1))
         except SQLAlchemyError as error:
             if is_outage(error):
                 return outage_response()
