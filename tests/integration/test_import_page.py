@@ -207,3 +207,15 @@ def test_a_village_register_upload_is_not_taken_for_values(editor, sqlite_store_
     else:
         assert answer.status_code in (200, 422)
     assert stored(sqlite_store_url) == before and batches(sqlite_store_url) == 0
+
+
+def test_uploaded_text_is_shown_as_text(editor) -> None:
+    hostile = "<img src=x onerror=alert(1)>"
+    rows = [["code", "period", "indicator", "numerator", "denominator"]]
+    rows.append([hostile, "2024", "<script>alert(2)</script>", "1", "2"])
+    preview = upload(editor, rows, name="<script>x</script>.csv")
+    assert preview.status_code == 422
+    assert b"<img src=x" not in preview.data and b"<script>alert" not in preview.data
+    assert (
+        b"&lt;img src=x onerror=alert(1)&gt;" in preview.data or b"&lt;script&gt;" in preview.data
+    )
