@@ -32,6 +32,7 @@ from app.api_params import (
     parse_view,
 )
 from app.openapi import API_VERSION, build_openapi
+from app.outage import is_outage, outage_response
 from geodata.areas.stored import stored_area
 from geodata.areas.vintages import stored_vintages
 from geodata.exports.metadata import SYNTHETIC_WARNING
@@ -252,15 +253,18 @@ def make_api_blueprint(engine: Engine) -> Blueprint:
 
     @bp.errorhandler(Exception)
     def server_error(error: Exception) -> Response:
+        if is_outage(error):
+            return outage_response()
         log.exception("API error on %s", request.full_path)
         payload = {"status": 500, "parameter": None, "message": "internal error"}
         return json_response({"error": payload}, status=500)
 
     @bp.after_request
     def public_headers(response: Response) -> Response:
-        # Read-only, public data: scripts and notebooks on other origins may read it.
-        response.headers.setdefault("Access-Control-Allow-Origin", "*")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # Read-only, public data: scripts and notebooks on other origins may read it (GET only).
+        if request.method in ("GET", "HEAD"):
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
     return bp

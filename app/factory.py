@@ -18,7 +18,10 @@ from app.area import settings_area
 from app.geo_routes import GEOJSON, register_geo_routes
 from app.layout import build_layout
 from app.not_found import register_not_found
+from app.secret_key import resolve_secret_key
+from app.security import SafeDash
 from app.settings import PREFIX, Settings, SettingsError, assets_dir
+from app.web import install_web
 from callbacks import analysis, brief, downloads, navigation
 from callbacks import map as map_callbacks
 from callbacks.view_state import Choices, default_state
@@ -114,7 +117,7 @@ def create_app(settings: Settings) -> dash.Dash:
     def choices() -> Choices:
         return by_version(service.data_version())
 
-    app = dash.Dash(
+    app = SafeDash(
         __name__,
         assets_folder=str(assets_dir()),
         title=" – ".join(filter(None, [t("app_title", DEFAULT_LANG), service.area().name_vi])),
@@ -126,7 +129,7 @@ def create_app(settings: Settings) -> dash.Dash:
     )
     server = app.server
     server.config.update(
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=resolve_secret_key(settings),
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
         COMPRESS_MIMETYPES=COMPRESS_MIMETYPES,
         COMPRESS_ALGORITHM=["br", "gzip"],
@@ -158,4 +161,5 @@ def create_app(settings: Settings) -> dash.Dash:
     analysis.register(app, service)
     downloads.register(app, service)
     brief.register(app, service)
+    install_web(app, settings, engine, choices)  # accounts, import page, guards, headers: last
     return app

@@ -8,6 +8,7 @@ compressed once and kept, so a level costs one compression per process.
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -17,6 +18,7 @@ from geodata.service.map_service import MapService
 
 GEOJSON = "application/geo+json"
 LEVELS = ("country", "province", "district", "commune", "villages")
+_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,16}$")  # as the API's parse_code
 
 
 def _not_modified(etags: tuple[str, ...]) -> bool:
@@ -41,6 +43,8 @@ def register_geo_routes(server: Flask, service: MapService, prefix: str = "/") -
         if level not in LEVELS or vintage not in {v["key"] for v in service.vintages()}:
             abort(404)
         parent = request.args.get("parent") or None
+        if parent is not None and not _CODE.match(parent):
+            abort(400, description="parent must be a unit code (letters, digits, '.', '_', '-')")
         data, etag = body(vintage, level, parent)
         use_gzip = "gzip" in request.headers.get("Accept-Encoding", "").lower()
         tag = f"{etag}:gzip" if use_gzip else etag

@@ -69,7 +69,7 @@ class Settings:
     instance_dir: Path = field(default_factory=_default_instance_dir)
     tile_url: str = ""
     tile_attribution: str = ""
-    secret_key: str = "dev-only-not-secret"
+    secret_key: str = ""  # empty: a random key kept in <instance>/secret_key (app/auth_keys.py)
     host: str = "127.0.0.1"
     port: int = 8050
     workers: int = 2
@@ -78,6 +78,10 @@ class Settings:
     default_vintage: str = "2020"
     max_upload_bytes: int = 5 * 1024 * 1024
     debug: bool = False
+    # Accounts and HTTP security (app/security.py, app/auth.py)
+    private: bool = False  # DXMAP_PRIVATE=1: every page needs a signed-in user
+    secure_cookies: bool = False  # DXMAP_SECURE_COOKIES=1 behind HTTPS: Secure cookies, HSTS
+    proxy_hops: int = 0  # DXMAP_PROXY_HOPS: trusted reverse proxies (X-Forwarded-* via ProxyFix)
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -147,4 +151,26 @@ class Settings:
             if value not in {"0", "1", "true", "false", "yes", "no", ""}:
                 raise SettingsError(f"{PREFIX}DEBUG must be 0 or 1, got {value!r}")
             kwargs["debug"] = value in {"1", "true", "yes"}
+        kwargs.update(_web_flags(env))
         return cls(**kwargs)  # type: ignore[arg-type]
+
+
+def _flag(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in {"0", "1", "true", "false", "yes", "no", ""}:
+        raise SettingsError(f"{PREFIX}{name} must be 0 or 1, got {value!r}")
+    return value in {"1", "true", "yes"}
+
+
+def _web_flags(env: dict[str, str] | os._Environ[str]) -> dict[str, object]:
+    """Read the accounts and HTTP-security settings (``PRIVATE``, ``SECURE_COOKIES``, …)."""
+    out: dict[str, object] = {}
+    for name, attr in {"PRIVATE": "private", "SECURE_COOKIES": "secure_cookies"}.items():
+        if PREFIX + name in env:
+            out[attr] = _flag(name, env[PREFIX + name])
+    if PREFIX + "PROXY_HOPS" in env:
+        raw = env[PREFIX + "PROXY_HOPS"]
+        if not (raw.strip().isascii() and raw.strip().isdigit()) or not 0 <= int(raw) <= 5:
+            raise SettingsError(f"{PREFIX}PROXY_HOPS must be 0 to 5, got {raw!r}")
+        out["proxy_hops"] = int(raw)
+    return out

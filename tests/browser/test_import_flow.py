@@ -1,0 +1,103 @@
+"""An editor in a real browser: sign in, preview a bad file, commit a good one, roll it back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import urllib.request
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from app.factory import create_app
+from app.settings import Settings
+from layers import ids
+from tests.integration.test_accounts import PASSWORD, add_user
+
+VIEW = "/?indicator=fibre_households&period=2024&vintage=2020&lang=vi"
+
+
+@pytest.fixture
+def duo(dash_duo, sqlite_store_url, tmp_path, monkeypatch):
+    add_user(monkeypatch, sqlite_store_url, "editor")
+    app = create_app(Settings(database_url=sqlite_store_url, instance_dir=tmp_path))
+    dash_duo.start_server(app)
+    return dash_duo
+
+
+def wait(duo, condition, timeout: float = 20, message: str = ""):
+    return WebDriverWait(duo.driver, timeout).until(lambda _d: condition(), message)
+
+
+def table_text(duo) -> str:
+    """The unit table beside the map (values of every district), as text."""
+    duo.driver.get(duo.server_url + VIEW)
+    rows = f"#{ids.TABLE} tbody tr"
+    wait(duo, lambda: len(duo.driver.find_elements(By.CSS_SELECTOR, rows)) == 8, message="table")
+    return duo.driver.execute_script(
+        "return document.querySelector(arguments[0]).textContent", f"#{ids.TABLE}"
+    )
+
+
+def write(path, rows) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return str(path)
+
+
+def test_an_editor_previews_commits_and_rolls_back(duo, tmp_path) -> None:
+    before = table_text(duo)
+    driver = duo.driver
+    driver.get(duo.server_url + "/login?next=/import/")
+    driver.find_element(By.ID, "name").send_keys("editor")
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.ID, "sign-in").click()
+    wait(duo, lambda: driver.current_url.endswith("/import/"), message="import page")
+    assert "Nhập số liệu" in driver.find_element(By.TAG_NAME, "h1").text
+
+    # The template, fetched with the browser's session cookie.
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    request = urllib.request.Request(
+        duo.server_url + "/import/template?vintage=2020&level=village&format=csv"
+        "&indicator=fibre_households&period=2024",
+        headers={"Cookie": cookie},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+        rows = list(csv.reader(io.StringIO(response.read().decode("utf-8-sig"))))
+    header, villages = rows[0], rows[1:9]
+    col = {name: i for i, name in enumerate(header)}
+
+    bad = [row[:] for row in villages]
+    bad[0][col["numerator"]], bad[0][col["denominator"]] = "abc", "100"
+    bad[2][col["code"]] = "NOPE"
+    bad[4][col["indicator"]] = "no_such_indicator"
+    driver.find_element(By.ID, "file").send_keys(write(tmp_path / "bad.csv", [header, *bad]))
+    driver.find_element(By.ID, "preview-button").click()
+    problems = wait(duo, lambda: driver.find_elements(By.CSS_SELECTOR, "#problems tbody tr"))
+    cells = {tuple(td.text for td in tr.find_elements(By.TAG_NAME, "td"))[:2] for tr in problems}
+    assert {("2", "numerator"), ("4", "code"), ("6", "indicator")} <= cells
+    assert "chưa ghi gì" in driver.find_element(By.CSS_SELECTOR, "[role=alert]").text
+
+    good = [row[:] for row in villages]
+    for row in good:
+        row[col["numerator"]], row[col["denominator"]] = "0", "100"
+    driver.find_element(By.ID, "file").send_keys(write(tmp_path / "good.csv", [header, *good]))
+    driver.find_element(By.ID, "preview-button").click()
+    wait(duo, lambda: driver.find_elements(By.ID, "commit"), message="commit button")
+    driver.find_element(By.ID, "commit").click()
+    status = wait(duo, lambda: driver.find_elements(By.CSS_SELECTOR, "[role=status]"))
+    assert "Đã nhập lô 1" in status[0].text
+    history = driver.find_element(By.ID, "history").text
+    assert "good.csv" in history and "editor" in history and "đã nhập" in history
+
+    after = table_text(duo)
+    assert after != before  # the map's values changed
+
+    driver.get(duo.server_url + "/import/")
+    driver.find_element(By.CSS_SELECTOR, "tr[data-batch='1'] .dxmap-rollback").click()
+    status = wait(duo, lambda: driver.find_elements(By.CSS_SELECTOR, "[role=status]"))
+    assert "Đã hoàn tác lô 1" in status[0].text
+    assert table_text(duo) == before  # the old values are back
+    assert duo.get_logs() == []
