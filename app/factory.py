@@ -22,7 +22,7 @@ from app.secret_key import resolve_secret_key
 from app.security import SafeDash
 from app.settings import PREFIX, Settings, SettingsError, assets_dir
 from app.web import install_web
-from callbacks import analysis, brief, downloads, navigation
+from callbacks import analysis, brief, downloads, labels, navigation
 from callbacks import map as map_callbacks
 from callbacks.view_state import Choices, default_state
 from geodata.analysis.classify import DEFAULT_SCHEME
@@ -158,6 +158,7 @@ def create_app(settings: Settings) -> dash.Dash:
     app.layout = layout
     navigation.register(app, choices, service, prefix)
     map_callbacks.register(app)
+    labels.register_search(app, service)
     analysis.register(app, service)
     downloads.register(app, service)
     brief.register(app, service)

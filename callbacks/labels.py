@@ -9,11 +9,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from dash import ALL, Output, no_update
+from dash import ALL, Dash, Input, Output, State, no_update
+from dash.exceptions import PreventUpdate
 
 from callbacks.downloads import control_options
+from geodata.areas.text import search_key
 from layers import controls, ids
 from layers.i18n import dropdown_labels, normalise_lang, t
+
+MAX_SEARCH_OPTIONS = 500
+"""A search list longer than this (the country's 3,356 units) is filled as the user types:
+thousands of options in the page would block the browser."""
+MATCHES = 50
 
 
 class Catalogue(Protocol):
@@ -36,8 +43,26 @@ def options(lang: str, vintage: str, indicator: str, service: Catalogue) -> dict
         "period": [{"label": p, "value": p} for p in service.periods()],
         "vintage": controls.vintage_options(service.vintages(), lang),
         "scheme": controls.scheme_options(lang),
-        "search": controls.search_options(service.search_entries(vintage), lang),
+        "search": controls.search_options(shown_entries(service.search_entries(vintage)), lang),
     }
+
+
+def shown_entries(
+    entries: Sequence[Mapping[str, Any]], typed: str | None = None
+) -> Sequence[Mapping[str, Any]]:
+    """Return the search entries to offer (all of them for a short list).
+
+    For a long list: the matches of ``typed`` (at most :data:`MATCHES`), and before typing the
+    units above communes.
+    """
+    if len(entries) <= MAX_SEARCH_OPTIONS:
+        return entries
+    key = search_key(typed or "")
+    if len(key) < 2:
+        upper = [e for e in entries if e["level"] not in ("commune", "village")]
+        return upper[:MAX_SEARCH_OPTIONS]
+    words = key.split()
+    return [e for e in entries if all(w in e["search"] for w in words)][:MATCHES]
 
 
 def label_texts(
@@ -116,3 +141,28 @@ def label_outputs(
         when(new_lang, crs),
         *(when(new_lang, text) for text in label_texts(TOOL_TITLES, lang)),
     ]
+
+
+def register_search(app: Dash, service: Catalogue) -> None:
+    """Register the search box's server matches, for an area with a long unit list only.
+
+    A short list is searched in the browser (no round trip); the country's 3,356 units are
+    matched on the server as the user types (not on a view change).
+    """
+    vintages = [v["key"] for v in service.vintages()]
+    if not any(len(service.search_entries(v)) > MAX_SEARCH_OPTIONS for v in vintages):
+        return
+
+    @app.callback(
+        Output(ids.SEARCH, "options", allow_duplicate=True),
+        Input(ids.SEARCH, "search_value"),
+        State(ids.LANG, "value"),
+        State(ids.VINTAGE, "value"),
+        prevent_initial_call=True,
+    )
+    def search_more(typed: str | None, lang: str, vintage: str) -> list[dict[str, Any]]:
+        """Offer the units matching what is typed (long lists only)."""
+        entries = service.search_entries(vintage)
+        if len(entries) <= MAX_SEARCH_OPTIONS:
+            raise PreventUpdate
+        return controls.search_options(shown_entries(entries, typed), normalise_lang(lang))

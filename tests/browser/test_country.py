@@ -17,7 +17,7 @@ def _count(duo) -> int:
 
 
 def _wait_count(duo, n: int) -> None:
-    WebDriverWait(duo.driver, 30).until(
+    WebDriverWait(duo.driver, 90).until(
         lambda _d: _count(duo) == n, f"{n} units drawn, saw {_count(duo)}"
     )
 
