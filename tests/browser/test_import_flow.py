@@ -62,7 +62,11 @@ def test_an_editor_previews_commits_and_rolls_back(duo, tmp_path) -> None:
     request = urllib.request.Request(
         duo.server_url + "/import/template?vintage=2020&level=village&format=csv"
         "&indicator=fibre_households&period=2024",
-        headers={"Cookie": cookie},
+        # the same browser: session protection ties the session to its user agent
+        headers={
+            "Cookie": cookie,
+            "User-Agent": driver.execute_script("return navigator.userAgent"),
+        },
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
         rows = list(csv.reader(io.StringIO(response.read().decode("utf-8-sig"))))
