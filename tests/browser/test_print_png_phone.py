@@ -43,7 +43,11 @@ def visible(duo, selector: str) -> bool:
 
 def test_print_brief_shows_map_legend_scorecard_gaps_trend_sources_and_notice(duo) -> None:
     duo.driver.get(f"{duo.server_url}/?indicator=fibre_households&period=2024&unit=750")
-    wait(duo, lambda: count(duo, UNITS) > 8, timeout=60)
+    wait(
+        duo,
+        lambda: duo.find_element(".dxmap-crumb--current").text == "Huyện Châu Đức",
+        timeout=60,
+    )
     duo.driver.execute_script("window.print = () => { window.__printed = true; };")
     button = duo.find_element(f"#{ids.PRINT_BUTTON}")
     assert button.text == "In báo cáo"
