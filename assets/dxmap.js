@@ -105,6 +105,9 @@
     var maps = {}; // layer key → the Leaflet map it draws on
     var layerIds = {}; // layer key → its Dash id
     var fetching = {}; // layer key → the URL last asked for
+    var likes = {}; // layer keys drawn like another layer (the inset): they follow its band
+    var fitAt = {}; // map element id → when a new view's fit began (its zoom is not the user's)
+    var FIT_MS = 2000;
 
     function lodFor(zoom) {
         return LOD_ZOOMS.filter(function (edge) {
@@ -123,10 +126,13 @@
         }
         map._dxmapZoom = true;
         map.on("zoomend", function () {
+            if (Date.now() - (fitAt[map.getContainer().id] || 0) < FIT_MS) {
+                return; // the fit of a new view: its band came with it
+            }
             var lod = lodFor(map.getZoom());
             Object.keys(maps).forEach(function (other) {
                 var want = wanted[other];
-                if (maps[other] === map && want && want.url && drawnUrls[other]) {
+                if (maps[other] === map && want && want.url && drawnUrls[other] && !likes[other]) {
                     var url = withLod(want.url, lod);
                     if (url !== fetching[other]) {
                         load(layerIds[other], other, want.url, url);
@@ -188,7 +194,7 @@
                 url = layer.feature && layer.feature.properties ? layer.feature.properties._u : url;
             });
             var info = JSON.parse(container.getAttribute("data-drawn") || "{}");
-            info[key] = {url: url || null, count: count};
+            info[key] = {url: url || null, count: count, zoom: map.getZoom()};
             container.setAttribute("data-drawn", JSON.stringify(info));
         });
     }
@@ -210,8 +216,20 @@
                     if (url) {
                         keepStyle(key, url, wanted[key].hideout);
                     }
-                    // The same view restyled: keep the zoom band drawn; a new view: the server's.
-                    load(id, key, url, same ? withLod(url, lodFor(maps[key].getZoom())) : null);
+                    // The same view restyled: keep the zoom band drawn; a new view: the band of
+                    // the zoom its fit will end at (the server's guess if that is unknown).
+                    // A new view: the server's band for its fit (and its fit is not a user's
+                    // zoom); the same view restyled: the band drawn. The inset takes its main
+                    // layer's band: one request.
+                    var banded = same ? withLod(url, lodFor(maps[key].getZoom())) : null;
+                    if (!same && spec.fit) {
+                        fitAt[spec.fit.map] = Date.now();
+                    }
+                    if (spec.like) {
+                        likes[key] = true;
+                        banded = url && fetching[idKey(spec.like)] ? fetching[idKey(spec.like)] : null;
+                    }
+                    load(id, key, url, banded);
                 });
             },
             /*
