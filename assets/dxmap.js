@@ -96,26 +96,76 @@
         return inFlight[url];
     }
 
-    function load(id, key, url) {
+    /*
+     * Level of detail: the server picks the zoom band of the fitted view (`lod=` in the URL);
+     * when the user zooms past a band edge the same view is fetched at the band of the new
+     * zoom (geodata/service/features.py LOD_ZOOMS: coarse below 9, detailed from 12).
+     */
+    var LOD_ZOOMS = [9, 12];
+    var maps = {}; // layer key → the Leaflet map it draws on
+    var layerIds = {}; // layer key → its Dash id
+    var fetching = {}; // layer key → the URL last asked for
+    var likes = {}; // layer keys drawn like another layer (the inset): they follow its band
+    var fitAt = {}; // map element id → when a new view's fit began (its zoom is not the user's)
+    var FIT_MS = 2000;
+
+    function lodFor(zoom) {
+        return LOD_ZOOMS.filter(function (edge) {
+            return zoom >= edge;
+        }).length;
+    }
+
+    function withLod(url, lod) {
+        return /[?&]lod=\d/.test(url) ? url.replace(/([?&]lod=)\d/, "$1" + lod) : url;
+    }
+
+    function watchZoom(key, map) {
+        maps[key] = map;
+        if (!map || map._dxmapZoom) {
+            return;
+        }
+        map._dxmapZoom = true;
+        map.on("zoomend", function () {
+            if (Date.now() - (fitAt[map.getContainer().id] || 0) < FIT_MS) {
+                return; // the fit of a new view: its band came with it
+            }
+            var lod = lodFor(map.getZoom());
+            Object.keys(maps).forEach(function (other) {
+                var want = wanted[other];
+                if (maps[other] === map && want && want.url && drawnUrls[other] && !likes[other]) {
+                    var url = withLod(want.url, lod);
+                    if (url !== fetching[other]) {
+                        load(layerIds[other], other, want.url, url);
+                    }
+                }
+            });
+        });
+    }
+
+    function load(id, key, url, banded) {
+        layerIds[key] = id;
         if (!url) {
+            fetching[key] = null;
             if (drawnUrls[key]) {
                 setData(id, key, null, EMPTY);
             }
             return;
         }
-        if (drawnUrls[key] === url) {
+        var source = banded || url;
+        if (fetching[key] === source) {
             restyleDrawn(key);
             return;
         }
-        geometry(url).then(function (collection) {
-            if (!wanted[key] || wanted[key].url !== url) {
-                return; // a newer view wants other geometry: this response is stale
+        fetching[key] = source;
+        geometry(source).then(function (collection) {
+            if (!wanted[key] || wanted[key].url !== url || fetching[key] !== source) {
+                return; // a newer view or zoom band wants other geometry: this one is stale
             }
             (collection.features || []).forEach(function (feature) {
                 feature.properties = feature.properties || {};
                 feature.properties._u = url;
             });
-            setData(id, key, url, collection);
+            setData(id, key, source, collection);
         }).catch(function (error) {
             if (wanted[key] && wanted[key].url === url) {
                 throw error;
@@ -144,7 +194,7 @@
                 url = layer.feature && layer.feature.properties ? layer.feature.properties._u : url;
             });
             var info = JSON.parse(container.getAttribute("data-drawn") || "{}");
-            info[key] = {url: url || null, count: count};
+            info[key] = {url: url || null, count: count, zoom: map.getZoom()};
             container.setAttribute("data-drawn", JSON.stringify(info));
         });
     }
@@ -161,11 +211,25 @@
                     var like = spec.like ? payload.layers[spec.like] || {} : spec;
                     var key = idKey(id);
                     var url = spec.url || null;
+                    var same = wanted[key] && wanted[key].url === url && url && maps[key];
                     wanted[key] = {url: url, hideout: like.hideout || {}};
                     if (url) {
                         keepStyle(key, url, wanted[key].hideout);
                     }
-                    load(id, key, url);
+                    // The same view restyled: keep the zoom band drawn; a new view: the band of
+                    // the zoom its fit will end at (the server's guess if that is unknown).
+                    // A new view: the server's band for its fit (and its fit is not a user's
+                    // zoom); the same view restyled: the band drawn. The inset takes its main
+                    // layer's band: one request.
+                    var banded = same ? withLod(url, lodFor(maps[key].getZoom())) : null;
+                    if (!same && spec.fit) {
+                        fitAt[spec.fit.map] = Date.now();
+                    }
+                    if (spec.like) {
+                        likes[key] = true;
+                        banded = url && fetching[idKey(spec.like)] ? fetching[idKey(spec.like)] : null;
+                    }
+                    load(id, key, url, banded);
                 });
             },
             /*
@@ -423,6 +487,9 @@
                     });
                     layer.on("add remove", function () {
                         markDrawn(key, layer._map);
+                    });
+                    layer.on("add", function () {
+                        watchZoom(key, layer._map);
                     });
                 }
                 layer.on("add", function () {

@@ -16,7 +16,13 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, no_update
 
 from callbacks.map_view import Service, breadcrumb, geometry_url, map_frame, restyle, villages_url
 from layers import ids
-from layers.choropleth import INSET_FIT_OPTIONS, inset_style, viewport
+from layers.choropleth import (
+    INSET_FIT_OPTIONS,
+    INSET_ZOOM_SNAP,
+    ZOOM_SNAP,
+    inset_style,
+    viewport,
+)
 
 MAP_OUTPUTS = (
     Output(ids.MAP_DATA, "data"),
@@ -48,11 +54,21 @@ def map_payload(
     response for another view can be told apart and ignored.
     """
     units_url = geometry_url(prefix, frame, service)
+    inset = frame["inset"]
+    # The fit each map will make, so the browser picks the zoom band it will end at.
+    fit = {"map": ids.MAP, "snap": ZOOM_SNAP, **(viewport(frame["bounds"]) or {})}
+    inset_fit = {"map": ids.INSET_MAP, "snap": INSET_ZOOM_SNAP}
+    if inset:
+        inset_fit.update(viewport(inset["bounds"], INSET_FIT_OPTIONS) or {})
     return {
         "key": f"{frame['vintage']}/{frame.get('level')}/{frame.get('parent') or ''}",
         "layers": {
-            ids.UNITS: {"url": units_url, "hideout": styled["units_hideout"]},
-            ids.INSET_UNITS: {"url": units_url if frame["inset"] else None, "like": ids.UNITS},
+            ids.UNITS: {"url": units_url, "hideout": styled["units_hideout"], "fit": fit},
+            ids.INSET_UNITS: {
+                "url": units_url if inset else None,
+                "like": ids.UNITS,
+                "fit": inset_fit,
+            },
             ids.VILLAGES: {
                 "url": villages_url(prefix, frame, service),
                 "hideout": styled["villages_hideout"],

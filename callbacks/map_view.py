@@ -5,12 +5,14 @@ Pure functions over the service; no Dash context.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from geodata.analysis.classify import Classification, assign_classes, classify
 from geodata.areas.extent import split_outliers, union
+from geodata.service import lod_for_zoom
 from layers import choropleth, controls, legend, tables
 from layers.i18n import t
 
@@ -23,7 +25,7 @@ class Service(Protocol):
     def units_index(self, vintage: str) -> dict[str, dict[str, Any]]: ...
     def child_level(self, vintage: str, code: str) -> str | None: ...
     def lineage(self, vintage: str, code: str | None) -> list[dict[str, Any]]: ...
-    def geometry_json(self, vintage: str, level: str, parent: str | None) -> tuple[bytes, str]: ...
+    def geometry_json(self, vintage: str, level: str, parent: str | None, lod: int = 1) -> Any: ...
     def villages_json(self, vintage: str, code: str) -> tuple[bytes, str]: ...
     def indicator(self, key: str) -> dict[str, Any] | None: ...
     def attribution(self, vintage: str) -> tuple[dict[str, Any], ...]: ...
@@ -86,12 +88,30 @@ def map_frame(state: Mapping[str, Any], service: Service) -> dict[str, Any]:
     return frame
 
 
+MAP_PIXELS = 700  # a typical map width: the zoom a fit of the frame's bounds ends at
+
+
+def fitted_zoom(bounds: Any, pixels: int = MAP_PIXELS) -> float:
+    """Return about the Leaflet zoom at which ``bounds`` fill ``pixels`` (Web Mercator)."""
+    if not bounds:
+        return 10.0
+    (south, west), (north, east) = bounds
+    span = max(east - west, (north - south) * 1.1, 1e-6)
+    return math.log2(360 * pixels / (256 * span))
+
+
 def geometry_url(prefix: str, frame: Mapping[str, Any], service: Service) -> str | None:
-    """Return the cacheable URL of the frame's polygons (versioned by their ETag)."""
+    """Return the cacheable URL of the frame's polygons (versioned by their ETag).
+
+    ``lod`` is the level of detail for the zoom the fit ends at; the browser switches band
+    when the user zooms past :data:`~geodata.service.LOD_ZOOMS` (same ``v``, the display
+    geometry's version).
+    """
     if not frame.get("level"):
         return None
     _, etag = service.geometry_json(frame["vintage"], frame["level"], frame["parent"])
-    query = {"parent": frame["parent"] or "", "v": etag[:12]}
+    lod = lod_for_zoom(fitted_zoom(frame.get("bounds")))
+    query = {"parent": frame["parent"] or "", "lod": lod, "v": etag[:12]}
     return f"{prefix}geo/{frame['vintage']}/{frame['level']}.geojson?{urlencode(query)}"
 
 

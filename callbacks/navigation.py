@@ -19,6 +19,7 @@ from callbacks.gaps_view import focus_target
 from callbacks.labels import LABEL_OUTPUTS, label_outputs
 from callbacks.map import MAP_OUTPUTS, map_outputs
 from callbacks.view_state import (
+    FIELDS,
     QUERY_KEYS,
     Choices,
     View,
@@ -169,6 +170,26 @@ VIEW_STATES = (
 TAB_TRIGGERS = (ids.PANEL, ids.GAP_LEVEL)  # what changes only the shown tab
 
 
+SAME_FRAME = {"scheme", "indicator", "period", "compare"}  # keys that leave the frame as it is
+FRAME_ONLY = (3, 4, 5, 10)  # inset style and label, breadcrumb, attribution (in MAP_OUTPUTS)
+SUMMARY = 8
+
+
+def _changed_keys(before: View | None, after: View) -> set[str] | None:
+    """Return the view keys an event changed (``None`` on page load: everything is new)."""
+    if before is None:
+        return None
+    return {key for key in FIELDS if before.get(key) != after.get(key)}
+
+
+def _unchanged_map_outputs(changed: set[str] | None) -> tuple[int, ...]:
+    """Return the positions in ``MAP_OUTPUTS`` that the change leaves as they are."""
+    if changed is None:
+        return ()
+    unchanged = FRAME_ONLY if changed <= SAME_FRAME else ()
+    return (*unchanged, SUMMARY) if changed == {"scheme"} else unchanged
+
+
 def _echo(new: Any, old: Any) -> Any:
     return no_update if new == old else new
 
@@ -241,8 +262,13 @@ def register(
                 view.to_store(),
             ]
             map_values, _ = map_outputs(view, service, prefix, old_fit, old_inset_fit)
+            changed = _changed_keys(current, view)
+            for index in _unchanged_map_outputs(changed):
+                map_values[index] = no_update
             labels = label_outputs(view, current or default_state(allowed()), keys, service)
             rest = [*map_values, no_update, *labels, *[no_update] * tab_count]
+            if changed == {"scheme"} and active_tab(panel) != "table":
+                return (*nav_values, *rest)  # the classes only: tabs and summary stay as shown
         tab = active_tab(panel)
         table_at = len(MAP_OUTPUTS)
         if tab == "table":

@@ -42,6 +42,8 @@ INSET_FIT_OPTIONS = {"padding": [6, 6]}  # the inset is small: a large padding w
 # Above this many polygons at the finest level (national scale) Leaflet draws on a canvas:
 # measured faster to draw and restyle than thousands of SVG paths (bench/).
 CANVAS_FROM_UNITS = 1000
+ZOOM_SNAP = 0.25
+INSET_ZOOM_SNAP = 0.1
 
 
 def prefers_canvas(n_units: int) -> bool:
@@ -178,7 +180,7 @@ def map_container(
         boundsOptions=FIT_OPTIONS,
         trackViewport=False,  # nothing listens to pans and zooms: keep them in the browser
         preferCanvas=prefer_canvas,
-        zoomSnap=0.25,
+        zoomSnap=ZOOM_SNAP,
         attributionControl=bool(tile_url),  # tiles credit themselves; boundaries: our box
         className="dxmap-map" + ("" if tile_url else " dxmap-map--plain"),
         style={"width": "100%", "height": "100%"},
@@ -198,7 +200,7 @@ def inset(
                 bounds=[list(corner) for corner in (bounds or DEFAULT_BOUNDS)],
                 boundsOptions=INSET_FIT_OPTIONS,
                 trackViewport=False,
-                zoomSnap=0.1,
+                zoomSnap=INSET_ZOOM_SNAP,
                 zoomControl=False,
                 attributionControl=False,
                 dragging=False,

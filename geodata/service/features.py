@@ -22,6 +22,47 @@ from geodata.store.models import Unit
 
 COORD_DECIMALS = 5  # ~1 m: invisible on the map, and shared vertices round identically
 
+LOD_TOLERANCES = {0: 0.006, 1: None, 2: 0.0003}
+"""Level of detail → coverage-simplification tolerance in degrees (``None``: the stored display
+geometry, 0.0015°). Band 0 (country and province zoom) is simplified from the display
+geometry, band 2 (commune zoom) from the full geometry; both as a coverage, so neighbours keep
+one shared border."""
+LOD_ZOOMS = (9.0, 12.0)
+"""Map zoom from which band 1, then band 2, is drawn (``assets/dxmap.js`` reads the same)."""
+DEFAULT_LOD = 1
+
+
+def lod_for_zoom(zoom: float) -> int:
+    """Return the level of detail drawn at a map zoom.
+
+    Parameters
+    ----------
+    zoom : float
+        Leaflet zoom level.
+
+    Returns
+    -------
+    int
+        0 (coarse), 1 (display) or 2 (detailed).
+    """
+    return sum(zoom >= threshold for threshold in LOD_ZOOMS)
+
+
+def _coverage(geometries: list, tolerance: float, clean: bool) -> list:
+    """Simplify polygons together (shared borders stay shared); a failing one keeps its input."""
+    array = np.asarray(geometries, dtype=object)
+    try:
+        if clean:
+            array = shapely.coverage_clean(array, gap_width=0.001)
+        simplified = shapely.coverage_simplify(array, tolerance)
+    except shapely.errors.GEOSException:
+        return [shapely.simplify(g, tolerance, preserve_topology=True) for g in geometries]
+    out = []
+    for source, geometry in zip(geometries, simplified, strict=True):
+        ok = geometry is not None and not geometry.is_empty and geometry.is_valid
+        out.append(geometry if ok and geometry.geom_type.endswith("Polygon") else source)
+    return out
+
 
 def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
     """Wrap features in a GeoJSON FeatureCollection.
@@ -57,7 +98,7 @@ def encode(document: dict[str, Any]) -> tuple[bytes, str]:
 
 
 def unit_features(
-    session: Session, vintage: str, level: str, parent_code: str | None
+    session: Session, vintage: str, level: str, parent_code: str | None, lod: int = DEFAULT_LOD
 ) -> dict[str, Any]:
     """Return the display geometry of one level as a FeatureCollection (RFC 7946, EPSG:4326).
 
@@ -69,6 +110,8 @@ def unit_features(
         Which units.
     parent_code : str or None
         Only the children of this unit.
+    lod : int
+        Level of detail, a key of :data:`LOD_TOLERANCES`.
 
     Returns
     -------
@@ -76,12 +119,17 @@ def unit_features(
         Features with properties ``code, name, type, level, parent_code`` only, coordinates
         rounded to :data:`COORD_DECIMALS` decimals.
     """
-    frame = units_frame(session, vintage, level, parent_code)
+    if lod not in LOD_TOLERANCES:
+        raise ValueError(f"lod: {lod!r} is not one of {sorted(LOD_TOLERANCES)}")
+    frame = units_frame(session, vintage, level, parent_code, display=lod != 2)
+    frame = frame[frame.geometry.notna()]
+    geometries = list(frame.geometry)
+    tolerance = LOD_TOLERANCES[lod]
+    if tolerance is not None and geometries:
+        geometries = _coverage(geometries, tolerance, clean=lod == 2)
     features = []
-    for row in frame.itertuples(index=False):
-        if row.geometry is None:
-            continue
-        geom = shapely.transform(row.geometry, lambda xy: np.round(xy, COORD_DECIMALS))
+    for row, geometry in zip(frame.itertuples(index=False), geometries, strict=True):
+        geom = shapely.transform(geometry, lambda xy: np.round(xy, COORD_DECIMALS))
         features.append(
             {
                 "type": "Feature",

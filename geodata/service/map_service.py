@@ -69,14 +69,17 @@ class MapService:
         self.units_index: Callable[[str], dict[str, dict[str, Any]]] = lru_cache(maxsize=8)(
             lambda vintage: self._read(unit_tree.units_index, vintage)
         )
-        self.geometry: Callable[[str, str, str | None], dict[str, Any]] = lru_cache(maxsize=256)(
-            lambda vintage, level, parent: self._read(
-                features.unit_features, vintage, level, parent
+        # Geometry per level of detail (zoom band), computed once per process and level.
+        self.geometry: Callable[..., dict[str, Any]] = lru_cache(maxsize=512)(
+            lambda vintage, level, parent, lod=features.DEFAULT_LOD: self._read(
+                features.unit_features, vintage, level, parent, lod
             )
         )
-        self.geometry_json: Callable[[str, str, str | None], tuple[bytes, str]] = lru_cache(
-            maxsize=256
-        )(lambda vintage, level, parent: features.encode(self.geometry(vintage, level, parent)))
+        self.geometry_json: Callable[..., tuple[bytes, str]] = lru_cache(maxsize=512)(
+            lambda vintage, level, parent, lod=features.DEFAULT_LOD: features.encode(
+                self.geometry(vintage, level, parent, lod)
+            )
+        )
         # Village points change with a village-register import: keyed by the data version too.
         self._villages = lru_cache(maxsize=512)(
             lambda _version, vintage, code: self._read(features.village_features, vintage, code)

@@ -29,7 +29,7 @@ def dash_map(dash_duo, sqlite_store_url: str, tmp_path):
     return dash_duo
 
 
-def wait(duo, condition: Callable[[], Any], timeout: float = 15, message: str = "") -> Any:
+def wait(duo, condition: Callable[[], Any], timeout: float = 30, message: str = "") -> Any:
     return WebDriverWait(duo.driver, timeout).until(lambda _d: condition(), message)
 
 
@@ -120,6 +120,7 @@ def test_clicking_down_to_villages_and_back_up_the_breadcrumb(dash_map) -> None:
     wait(dash_map, lambda: "unit=752" in dash_map.driver.current_url)
     click_unit(dash_map, "26677")  # Xã Phước Hưng
     wait_count(dash_map, VILLAGES, 6)
+    dash_map.find_element(f"#{ids.TAB_TABLE}").click()  # a hidden tab is filled when opened
     wait_count(dash_map, f"#{ids.TABLE} tbody tr", 6)
     assert all(f != NO_DATA for f in fills(dash_map, VILLAGES).values())
     crumbs = dash_map.find_element(f"#{ids.BREADCRUMB}").text
@@ -257,7 +258,8 @@ def test_switching_vintage_redraws_filled_units_of_the_new_boundaries(dash_map) 
     wait(dash_map, lambda: all(f and f != NO_DATA for f in fills(dash_map).values()))
     click_unit(dash_map, "26662")  # Xã Long Hải: province → unit → villages
     wait(dash_map, lambda: count(dash_map, VILLAGES) > 0)
-    assert count(dash_map, f"#{ids.TABLE} tbody tr") == count(dash_map, VILLAGES)
+    dash_map.find_element(f"#{ids.TAB_TABLE}").click()  # a hidden tab is filled when opened
+    wait(dash_map, lambda: count(dash_map, f"#{ids.TABLE} tbody tr") == count(dash_map, VILLAGES))
 
 
 def test_an_old_name_finds_its_unit_on_the_2025_07_boundaries_and_says_so(dash_map) -> None:

@@ -87,9 +87,37 @@ def test_the_district_geometry_is_a_cacheable_compressed_resource(client) -> Non
 def test_a_versioned_geometry_url_is_cached_for_a_year(app, client) -> None:
     body = view_callback(app, client, search="")
     url = body[ids.MAP_DATA]["data"]["layers"][ids.UNITS]["url"]
-    assert url.startswith("/geo/2020/district.geojson?parent=77&v=")
+    assert url.startswith("/geo/2020/district.geojson?parent=77&lod=1&v=")
     response = client.get(url)
     assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_each_zoom_band_has_its_detail_and_neighbours_keep_one_border(client) -> None:
+    import shapely
+
+    bands = {}
+    for lod in (0, 1, 2):
+        response = client.get(
+            f"/geo/2020/district.geojson?parent=77&lod={lod}", headers={"Accept-Encoding": "gzip"}
+        )
+        assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
+        assert response.headers["ETag"]
+        bands[lod] = json.loads(gzip.decompress(response.data))["features"]
+    vertices = {
+        lod: sum(
+            shapely.get_num_coordinates(shapely.from_geojson(json.dumps(f["geometry"])))
+            for f in features
+        )
+        for lod, features in bands.items()
+    }
+    assert vertices[0] < vertices[1] < vertices[2]  # coarse at country zoom, detailed close up
+    for features in bands.values():
+        shapes = [shapely.from_geojson(json.dumps(f["geometry"])) for f in features]
+        assert len(shapes) == 8 and all(shape.is_valid for shape in shapes)
+        # A coverage: neighbours share borders, so no two districts overlap.
+        union = shapely.union_all(shapes)
+        assert sum(shape.area for shape in shapes) == pytest.approx(union.area, rel=1e-3)
+    assert client.get("/geo/2020/district.geojson?parent=77&lod=7").status_code == 400
 
 
 def test_villages_are_points_of_their_commune(client) -> None:
