@@ -276,7 +276,13 @@ def machine() -> dict[str, Any]:
     }
 
 
-def run(areas: list[str], runs: int, out: Path, port: int = 8170) -> dict[str, Any]:
+def run(
+    areas: list[str],
+    runs: int,
+    out: Path,
+    port: int = 8170,
+    only: tuple[str, ...] = ("dxmap", "plotly", "leaflet"),
+) -> dict[str, Any]:
     """Run the bench; write the .md and .json results; return the results."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     work = Path(tempfile.mkdtemp(prefix="dxmap-bench-data-"))
@@ -304,6 +310,8 @@ def run(areas: list[str], runs: int, out: Path, port: int = 8170) -> dict[str, A
         }
         area_result: dict[str, Any] = {"units": n, "apps": {}}
         for kind, (app, drill) in apps.items():
+            if kind not in only:
+                continue
             url = serve(app, port)
             port += 1
             log.info("%s / %s: %d runs", area, kind, runs)
@@ -311,7 +319,7 @@ def run(areas: list[str], runs: int, out: Path, port: int = 8170) -> dict[str, A
             failed = samples.pop("failed_runs")
             area_result["apps"][kind] = {key: percentiles(v) for key, v in samples.items()}
             area_result["apps"][kind]["failed_runs"] = len(failed)
-        dx = area_result["apps"]["dxmap"]
+        dx = area_result["apps"].get("dxmap", {})
         area_result["ratios"] = {
             peer: {
                 key: round(stats["p50"] / dx[key]["p50"], 2)
@@ -319,6 +327,7 @@ def run(areas: list[str], runs: int, out: Path, port: int = 8170) -> dict[str, A
                 if isinstance(stats, dict) and isinstance(dx.get(key), dict) and dx[key]["p50"]
             }
             for peer in ("plotly", "leaflet")
+            if peer in area_result["apps"]
         }
         result["areas"][area] = area_result
     out.mkdir(parents=True, exist_ok=True)
@@ -360,12 +369,15 @@ def markdown(result: dict[str, Any]) -> str:
             "|---|---|---|---|",
         ]
         for key, label in METRICS.items():
-            cells = [_cell(data["apps"][kind].get(key)) for kind in ("dxmap", "plotly", "leaflet")]
+            cells = [
+                _cell(data["apps"].get(kind, {}).get(key))
+                for kind in ("dxmap", "plotly", "leaflet")
+            ]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
         failed = {kind: data["apps"][kind]["failed_runs"] for kind in data["apps"]}
         lines += [
             f"| runs that never finished drawing (of {result['runs']}) | "
-            + " | ".join(str(failed[k]) for k in ("dxmap", "plotly", "leaflet"))
+            + " | ".join(str(failed.get(k, "—")) for k in ("dxmap", "plotly", "leaflet"))
             + " |",
             "",
             "Peer ÷ dxmap (p50): " + json.dumps(data["ratios"]),
@@ -380,9 +392,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results")
     parser.add_argument("--port", type=int, default=8170)
+    parser.add_argument("--apps", default="dxmap,plotly,leaflet", help="which apps to measure")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    result = run(args.area or ["brvt", "vn"], args.runs, args.out, args.port)
+    only = tuple(args.apps.split(","))
+    result = run(args.area or ["brvt", "vn"], args.runs, args.out, args.port, only)
     log.info("%s", markdown(result))
     return 0
 
