@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
-from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.actions.action_builder import ActionBuilder  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 from bench import peers  # noqa: E402
@@ -54,6 +54,15 @@ const n = gd.data.reduce((s, t) => s + (t.locations || []).length, 0);
 return n + '|' + gd.data.map(t => t.name + ':' + (t.locations || []).length).join(',');
 """
 POSTS = "_dash-update-component"
+INSIDE = """
+const el = document.querySelector(arguments[0]);
+const r = el.getBoundingClientRect();
+for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++) {
+    const x = Math.round(r.left + (r.width * i) / 12), y = Math.round(r.top + (r.height * j) / 12);
+    if (document.elementFromPoint(x, y) === el) return [x, y];
+}
+return null;
+"""
 
 
 def browser() -> webdriver.Chrome:
@@ -130,49 +139,58 @@ def pick_scheme(driver, scheme: str) -> float:
 def measure(kind: str, url: str, n_units: int, runs: int, drill: dict | None) -> dict:
     """Return lists of samples per metric for one app."""
     out: dict[str, list[float]] = {key: [] for key in METRICS}
+    out["failed_runs"] = []
     for run in range(runs):
         driver = browser()
         try:
-            driver.execute_script("performance.setResourceTimingBufferSize(100000)")
-            driver.get(url)
-            painted = until(driver, kind, filled(n_units))
-            settle(driver)
-            out["first_ms"].append(painted)
-            loaded = entries(driver)
-            out["load_callbacks"].append(sum(POSTS in e["name"] for e in loaded))
-            geo = [e for e in loaded if "/geo/" in e["name"] or POSTS in e["name"]]
-            out["geometry_bytes"].append(
-                sum(e["bytes"] for e in geo if kind != "dxmap" or "/geo/" in e["name"])
-            )
-            heap = driver.execute_cdp_cmd("Runtime.getHeapUsage", {})
-            out["heap_mb"].append(heap["usedSize"] / 2**20)
-            for scheme in ("equal", "jenks", "quantiles")[: 3 if run == 0 else 1]:
-                before = signature(driver, kind)
-                mark = len(entries(driver))
-                t0 = pick_scheme(driver, scheme)
-                t1 = until(driver, kind, lambda sig, b=before: sig[0] == n_units and sig != b)
-                settle(driver)
-                new = entries(driver, mark)
-                posts = [e for e in new if POSTS in e["name"]]
-                out["restyle_ms"].append(t1 - t0)
-                out["restyle_callbacks"].append(len(posts))
-                out["round_trip_ms"] += [e["duration"] for e in posts]
-                out["values_bytes"].append(sum(e["bytes"] for e in posts))
-            if drill:
-                mark = len(entries(driver))
-                element = driver.find_element(
-                    By.CSS_SELECTOR, f"{SHAPES[kind]}[data-code='{drill['code']}']"
-                )
-                t0 = float(driver.execute_script("return performance.now()"))
-                ActionChains(driver).move_to_element(element).click().perform()
-                t1 = until(driver, kind, filled(drill["units"]))
-                settle(driver)
-                new = entries(driver, mark)
-                out["drill_ms"].append(t1 - t0)
-                out["drill_callbacks"].append(sum(POSTS in e["name"] for e in new))
+            _one_run(driver, kind, url, n_units, run, drill, out)
+        except Exception as exc:  # a run that never finished is counted, not fatal
+            log.warning("%s run %d failed: %s", kind, run, exc)
+            out["failed_runs"].append(run)
         finally:
             driver.quit()
     return out
+
+
+def _one_run(driver, kind: str, url: str, n_units: int, run: int, drill, out) -> None:
+    """Measure one cold run of one app into ``out``."""
+    driver.execute_script("performance.setResourceTimingBufferSize(100000)")
+    driver.get(url)
+    painted = until(driver, kind, filled(n_units))
+    settle(driver)
+    out["first_ms"].append(painted)
+    loaded = entries(driver)
+    out["load_callbacks"].append(sum(POSTS in e["name"] for e in loaded))
+    geo = [e for e in loaded if "/geo/" in e["name"] or POSTS in e["name"]]
+    out["geometry_bytes"].append(
+        sum(e["bytes"] for e in geo if kind != "dxmap" or "/geo/" in e["name"])
+    )
+    heap = driver.execute_cdp_cmd("Runtime.getHeapUsage", {})
+    out["heap_mb"].append(heap["usedSize"] / 2**20)
+    for scheme in ("equal", "jenks", "quantiles")[: 3 if run == 0 else 1]:
+        before = signature(driver, kind)
+        mark = len(entries(driver))
+        t0 = pick_scheme(driver, scheme)
+        t1 = until(driver, kind, lambda sig, b=before: sig[0] == n_units and sig != b)
+        settle(driver)
+        new = entries(driver, mark)
+        posts = [e for e in new if POSTS in e["name"]]
+        out["restyle_ms"].append(t1 - t0)
+        out["restyle_callbacks"].append(len(posts))
+        out["round_trip_ms"] += [e["duration"] for e in posts]
+        out["values_bytes"].append(sum(e["bytes"] for e in posts))
+    if drill:
+        mark = len(entries(driver))
+        point = driver.execute_script(INSIDE, f"{SHAPES[kind]}[data-code='{drill['code']}']")
+        t0 = float(driver.execute_script("return performance.now()"))
+        actions = ActionBuilder(driver)
+        actions.pointer_action.move_to_location(*point).click()
+        actions.perform()
+        t1 = until(driver, kind, filled(drill["units"]))
+        settle(driver)
+        new = entries(driver, mark)
+        out["drill_ms"].append(t1 - t0)
+        out["drill_callbacks"].append(sum(POSTS in e["name"] for e in new))
 
 
 METRICS = {
@@ -258,7 +276,13 @@ def machine() -> dict[str, Any]:
     }
 
 
-def run(areas: list[str], runs: int, out: Path, port: int = 8170) -> dict[str, Any]:
+def run(
+    areas: list[str],
+    runs: int,
+    out: Path,
+    port: int = 8170,
+    only: tuple[str, ...] = ("dxmap", "plotly", "leaflet"),
+) -> dict[str, Any]:
     """Run the bench; write the .md and .json results; return the results."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     work = Path(tempfile.mkdtemp(prefix="dxmap-bench-data-"))
@@ -286,19 +310,24 @@ def run(areas: list[str], runs: int, out: Path, port: int = 8170) -> dict[str, A
         }
         area_result: dict[str, Any] = {"units": n, "apps": {}}
         for kind, (app, drill) in apps.items():
+            if kind not in only:
+                continue
             url = serve(app, port)
             port += 1
             log.info("%s / %s: %d runs", area, kind, runs)
             samples = measure(kind, url, n, runs, drill)
+            failed = samples.pop("failed_runs")
             area_result["apps"][kind] = {key: percentiles(v) for key, v in samples.items()}
-        dx = area_result["apps"]["dxmap"]
+            area_result["apps"][kind]["failed_runs"] = len(failed)
+        dx = area_result["apps"].get("dxmap", {})
         area_result["ratios"] = {
             peer: {
                 key: round(stats["p50"] / dx[key]["p50"], 2)
                 for key, stats in area_result["apps"][peer].items()
-                if stats and dx.get(key) and dx[key]["p50"]
+                if isinstance(stats, dict) and isinstance(dx.get(key), dict) and dx[key]["p50"]
             }
             for peer in ("plotly", "leaflet")
+            if peer in area_result["apps"]
         }
         result["areas"][area] = area_result
     out.mkdir(parents=True, exist_ok=True)
@@ -340,9 +369,20 @@ def markdown(result: dict[str, Any]) -> str:
             "|---|---|---|---|",
         ]
         for key, label in METRICS.items():
-            cells = [_cell(data["apps"][kind].get(key)) for kind in ("dxmap", "plotly", "leaflet")]
+            cells = [
+                _cell(data["apps"].get(kind, {}).get(key))
+                for kind in ("dxmap", "plotly", "leaflet")
+            ]
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
-        lines += ["", "Peer ÷ dxmap (p50): " + json.dumps(data["ratios"]), ""]
+        failed = {kind: data["apps"][kind]["failed_runs"] for kind in data["apps"]}
+        lines += [
+            f"| runs that never finished drawing (of {result['runs']}) | "
+            + " | ".join(str(failed.get(k, "—")) for k in ("dxmap", "plotly", "leaflet"))
+            + " |",
+            "",
+            "Peer ÷ dxmap (p50): " + json.dumps(data["ratios"]),
+            "",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -352,9 +392,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results")
     parser.add_argument("--port", type=int, default=8170)
+    parser.add_argument("--apps", default="dxmap,plotly,leaflet", help="which apps to measure")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    result = run(args.area or ["brvt", "vn"], args.runs, args.out, args.port)
+    only = tuple(args.apps.split(","))
+    result = run(args.area or ["brvt", "vn"], args.runs, args.out, args.port, only)
     log.info("%s", markdown(result))
     return 0
 

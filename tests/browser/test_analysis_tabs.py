@@ -253,7 +253,7 @@ def test_the_trend_of_phuoc_hung_marks_the_change_of_boundaries(app_url) -> None
     duo.driver.get(duo.server_url + "/?unit=26677")
     wait_count(duo, VILLAGES, 6)
     open_tab(duo, ids.TAB_TRENDS)
-    wait(duo, lambda: (plot(duo, ids.TREND, "gd.data.length") or 0) > 3, timeout=20)
+    wait(duo, lambda: (plot(duo, ids.TREND, "gd.data.length") or 0) > 3, timeout=45)
     periods = plot(duo, ids.TREND, "gd.data[0].x")
     assert periods == ["2023", "2024", "2025"]
     marks = plot(
