@@ -15,6 +15,7 @@ from callbacks.map_view import Service, map_frame
 from layers import choropleth, controls, ids, panels
 from layers.downloads import download_box
 from layers.legend import legend_box
+from layers.village_card import card_box
 
 
 def build_layout(
@@ -56,7 +57,7 @@ def build_layout(
                                 **{"aria-label": "breadcrumb"},
                             ),
                             html.Div(
-                                [the_map, inset_map, legend_box([])],
+                                [the_map, inset_map, legend_box([]), card_box(lang)],
                                 className="dxmap-map-box",
                             ),
                             attribution,

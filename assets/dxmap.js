@@ -180,10 +180,16 @@
                 }
                 var dot = fired.prop_id.lastIndexOf(".");
                 var code;
+                if (fired.prop_id === "village-card-close.n_clicks") { // layers/ids.py
+                    return {village: "", at: Date.now()};
+                }
                 if (fired.prop_id.slice(dot + 1) === "clickData") {
                     var props = fired.value.properties || {};
-                    if (props.level === "village" || !props.code) {
+                    if (!props.code) {
                         return noUpdate;
+                    }
+                    if (props.level === "village") { // opens the village's card
+                        return {village: String(props.code), at: Date.now()};
                     }
                     code = String(props.code);
                 } else {
@@ -280,6 +286,14 @@
         }
     });
 
+    var INSET_LAYERS = ["inset-units-layer"]; // layers/ids.py INSET_UNITS
+
+    /* A key press on a focused shape: what a click does (dash-leaflet's clickData). */
+    function activate(layer) {
+        var latlng = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+        layer.fire("click", {latlng: latlng, originalEvent: null}, true);
+    }
+
     var FOCUS_COLOR = "#c51b7d"; // magenta: apart from the blue/orange and YlGnBu classes
 
     /* Cell formatting for the gap register's data grid (dash-ag-grid function namespace). */
@@ -317,6 +331,9 @@
     function formatValue(value, hideout) {
         if (value === null || value === undefined) {
             return (hideout.labels || {}).no_data || "–";
+        }
+        if (hideout.binary) { // a village of a share-of-villages indicator: covered or not
+            return (hideout.labels || {})[value > 0 ? "covered" : "not_covered"];
         }
         if (hideout.unit === "%") {
             return formatNumber(value, hideout.lang, 1) + " %";
@@ -425,12 +442,26 @@
                         markDrawn(key, layer._map);
                     });
                 }
+                var inInset = context && INSET_LAYERS.indexOf(idKey(context.id)) >= 0;
                 layer.on("add", function () {
                     // Name the drawn shape for assistive technology and tests (attributes, no HTML).
                     var node = layer.getElement && layer.getElement();
                     if (node) {
                         node.setAttribute("data-code", String(feature.properties.code));
                         node.setAttribute("aria-label", String(feature.properties.name));
+                        // Focusable on the main map (Enter drills down or opens a village's
+                        // card); the island inset repeats the main map and takes no tab stop.
+                        node.setAttribute("tabindex", inInset ? "-1" : "0");
+                        node.setAttribute("role", "button");
+                        if (!inInset && !node._dxmapKeys) {
+                            node._dxmapKeys = true;
+                            L.DomEvent.on(node, "keydown", function (event) {
+                                if (event.key === "Enter" || event.key === " ") {
+                                    L.DomEvent.preventDefault(event);
+                                    activate(layer);
+                                }
+                            });
+                        }
                     }
                 });
                 layer.bindTooltip(function () {

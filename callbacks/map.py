@@ -17,6 +17,7 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, no_update
 from callbacks.map_view import Service, breadcrumb, geometry_url, map_frame, restyle, villages_url
 from layers import ids
 from layers.choropleth import INSET_FIT_OPTIONS, inset_style, viewport
+from layers.village_card import village_card
 
 MAP_OUTPUTS = (
     Output(ids.MAP_DATA, "data"),
@@ -30,6 +31,8 @@ MAP_OUTPUTS = (
     Output(ids.SUMMARY, "children"),
     Output(ids.NOTICE, "children"),
     Output(ids.ATTRIBUTION, "children"),
+    Output(ids.VILLAGE_CARD, "hidden"),
+    Output(ids.VILLAGE_BODY, "children"),
 )
 
 
@@ -86,8 +89,19 @@ def map_outputs(
         styled["summary"],
         styled["notice"],
         styled["attribution"],
+        *_village_outputs(view, service),
     ]
     return values, styled.get("table")
+
+
+def _village_outputs(view: Mapping[str, Any], service: Any) -> list[Any]:
+    """Return the village card's ``hidden`` and body for the view (hidden without a village)."""
+    code = view.get("village")
+    card = service.village_card(view["period"], view["vintage"], code) if code else None
+    if card is None:
+        return [True, []]
+    parent = service.unit(view["vintage"], card["parent_code"])
+    return [False, village_card(card, parent, view["lang"])]
 
 
 def register(app: Dash) -> None:
@@ -101,6 +115,8 @@ def register(app: Dash) -> None:
         Output(ids.NAV, "data"),
         Input(ids.UNITS, "clickData"),
         Input(ids.INSET_UNITS, "clickData"),
+        Input(ids.VILLAGES, "clickData"),
+        Input(ids.VILLAGE_CLOSE, "n_clicks"),
         Input({"type": ids.CRUMB, "index": ALL}, "n_clicks"),
         Input({"type": ids.PICK, "index": ALL}, "n_clicks"),
         prevent_initial_call=True,

@@ -116,6 +116,14 @@ def _classes_with(
     return assign_classes({c: r.get("value") for c, r in records.items()}, classification.breaks)
 
 
+def covered_classes(villages: Mapping[str, Mapping[str, Any]]) -> dict[str, int | None]:
+    """Return village code → 1 covered, 0 not covered, ``None`` without a value."""
+    return {
+        code: None if rec.get("value") is None else int(rec["value"] > 0)
+        for code, rec in villages.items()
+    }
+
+
 def _summary_record(
     state: Mapping[str, Any], frame: Mapping[str, Any], service: Service, polygons: Mapping
 ) -> tuple[str, Mapping[str, Any] | None]:
@@ -157,22 +165,32 @@ def restyle(
     polygons = service.values(*args, frame["level"], frame["parent"]) if frame["level"] else {}
     villages = service.village_values(*args, frame["leaf"]) if frame["leaf"] else {}
     focus = villages if frame["leaf"] else polygons
-    classification = classify(
-        {c: r.get("value") for c, r in focus.items()},
-        state["scheme"],
-        met={c: r.get("met") for c, r in focus.items()},
-    )
-    n_classes = 2 if classification.scheme == "target" else len(classification.breaks)
-    colors = legend.class_colors(n_classes, classification.scheme, indicator["direction"])
-    polygon_classes = (
-        _classes_with(classification, polygons) if frame["leaf"] else classification.classes
-    )
-    plain = {
-        "scheme": classification.scheme,
-        "ranges": classification.ranges(),
-        "counts": list(classification.counts),
-        "no_data": classification.no_data,
-    }
+    binary = bool(frame["leaf"]) and indicator.get("kind") == "share_of_villages"
+    if binary:  # a village is covered or not: two classes, never "0,0 %" / "100,0 %"
+        village_classes = covered_classes(villages)
+        colors = list(legend.COVERED_COLORS)
+        polygon_classes: dict[str, int | None] = dict.fromkeys(polygons)  # context only
+        plain = legend.covered_counts(village_classes)
+        focus_classes = village_classes
+    else:
+        classification = classify(
+            {c: r.get("value") for c, r in focus.items()},
+            state["scheme"],
+            met={c: r.get("met") for c, r in focus.items()},
+        )
+        n_classes = 2 if classification.scheme == "target" else len(classification.breaks)
+        colors = legend.class_colors(n_classes, classification.scheme, indicator["direction"])
+        polygon_classes = (
+            _classes_with(classification, polygons) if frame["leaf"] else classification.classes
+        )
+        village_classes = _classes_with(classification, villages)
+        focus_classes = classification.classes
+        plain = {
+            "scheme": classification.scheme,
+            "ranges": classification.ranges(),
+            "counts": list(classification.counts),
+            "no_data": classification.no_data,
+        }
     level_key = "village" if frame["leaf"] else (frame["level"] or "commune")
     rows = legend.legend_rows(plain, colors, unit_sign, lang)
     count_noun = t("count_villages" if frame["leaf"] else "count_units", lang)
@@ -187,8 +205,7 @@ def restyle(
     )
     labels = legend.class_labels(plain, unit_sign, lang)
     table_classes = {
-        code: None if c is None else (colors[c], labels[c])
-        for code, c in classification.classes.items()
+        code: None if c is None else (colors[c], labels[c]) for code, c in focus_classes.items()
     }
     focused = (state.get("focus") or {}).get("code")
     compared = tuple(state.get("compare") or ())
@@ -227,19 +244,27 @@ def restyle(
         ),
         "villages_hideout": choropleth.hideout(
             villages,
-            _classes_with(classification, villages),
+            village_classes,
             colors,
             unit=unit_sign,
             lang=lang,
+            selected=state.get("village"),
             focus=focused,
             stamp=stamp,
+            binary=binary,
         ),
         "legend": legend.legend(
             name, f"{state['period']} · {t(f'level_{level_key}', lang)}", rows, count_noun, lang
         ),
         "synthetic": any(rec.get("provenance") == "synthetic" for rec in shown),
         "table": tables.unit_table(
-            table_rows, caption, unit_sign, lang, table_classes, pickable=not frame["leaf"]
+            table_rows,
+            caption,
+            unit_sign,
+            lang,
+            table_classes,
+            pickable=not frame["leaf"],
+            binary=binary,
         )
         if table
         else None,

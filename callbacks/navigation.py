@@ -45,6 +45,7 @@ class UnitLookup(Protocol):
 
     def unit(self, vintage: str, code: str | None) -> dict[str, Any] | None: ...
     def translate_unit(self, code: str, from_vintage: str, to_vintage: str) -> str | None: ...
+    def village_unit(self, vintage: str, code: str) -> str | None: ...
 
 
 def navigate(
@@ -74,6 +75,10 @@ def navigate(
         if not trigger_value:  # a crumb or table button was (re)drawn, not clicked
             return None
         state = _unit_state(current, str(trigger.get("index") or ""))
+    elif trigger == ids.NAV and "village" in (inputs.get("nav") or {}):  # a village's card
+        state = _village_state(current, str(inputs["nav"]["village"] or ""), units)
+        if state is None:
+            return None
     elif trigger == ids.NAV:  # a map click, breadcrumb or table button, read in the browser
         code = (inputs.get("nav") or {}).get("code")
         if code is None or (code or None) == current.get("unit"):
@@ -116,6 +121,10 @@ def navigate(
             state["unit"] = units.translate_unit(old, current["vintage"], state["vintage"])
             if state["unit"] != old:  # merged or gone: say what is shown instead
                 state["moved_from"] = old
+        if state["vintage"] != current.get("vintage") and state.get("village"):
+            parent = units.village_unit(state["vintage"], state["village"])
+            state["village"] = state["village"] if parent else None
+            state["unit"] = parent or state.get("unit")
     if state.get("unit") and units.unit(state["vintage"], state["unit"]) is None:
         state["unit"] = None
     state["compare"] = same_level(state.get("compare"), state["vintage"], units)
@@ -129,6 +138,18 @@ def _unit_state(current: Mapping[str, Any], code: str) -> dict[str, Any]:
     state = with_unit(current, code)
     state.pop("focus", None)
     return state
+
+
+def _village_state(
+    current: Mapping[str, Any], code: str, units: UnitLookup
+) -> dict[str, Any] | None:
+    """Open the card of village ``code`` ("" closes it), on the map of the unit it lies in."""
+    if not code:
+        return {**current, "village": None} if current.get("village") else None
+    parent = units.village_unit(current["vintage"], code)
+    if parent is None or code == current.get("village"):
+        return None
+    return {**current, "unit": parent, "village": code}
 
 
 def _compared(trigger: str, inputs: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:

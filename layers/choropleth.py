@@ -33,6 +33,8 @@ TOOLTIP_KEYS = (
     "met",
     "not_met",
     "over_100",
+    "covered",
+    "not_covered",
 )
 DEFAULT_BOUNDS = [[8.2, 102.1], [23.4, 109.5]]  # Vietnam, until the area's bounds are known
 HOVER_STYLE = {"weight": 3, "color": "#1a1a1a"}
@@ -78,15 +80,18 @@ def hideout(
     focus: str | None = None,
     marked: Sequence[str] = (),
     stamp: int = 0,
+    binary: bool = False,
 ) -> dict[str, Any]:
     """Return the ``hideout`` of a layer: values, class colours, selection and tooltip labels.
 
     ``focus`` is the feature a gap-register row points to (outlined), ``marked`` the units being
     compared (dashed outline). ``stamp`` (server time in ms) lets the browser tell the newest
-    hideout from a stale one.
+    hideout from a stale one. ``binary`` (villages of a share-of-villages indicator) makes the
+    tooltip read covered / not covered instead of 100 % / 0 %.
     """
     return {
         "stamp": stamp,
+        "binary": binary,
         "values": compact_values(records, classes),
         "colors": list(colors),
         "noData": NO_DATA_COLOR,

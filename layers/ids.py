@@ -33,6 +33,10 @@ INSET_MAP = "inset-map"
 INSET_UNITS = "inset-units-layer"
 INSET_LABEL = "inset-label"
 BREADCRUMB = "breadcrumb"
+VILLAGE_CARD = "village-card"  # the card of a clicked village (village=CODE in the URL)
+VILLAGE_BODY = "village-card-body"
+VILLAGE_TITLE = "village-card-title"
+VILLAGE_CLOSE = "village-card-close"
 
 # Detail
 SUMMARY = "summary"

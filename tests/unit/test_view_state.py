@@ -20,6 +20,7 @@ UNITS = {
     "2025-01": {"77", "755"},
     "2025-07": {"77", "26662"},
 }
+VILLAGES = {"2020": {"26677-01": "26677"}, "2025-07": {"26677-01": "26662"}}
 CHOICES = Choices(
     indicators=("fibre_households", "smartphone_households"),
     periods=("2023", "2024", "2025"),
@@ -32,6 +33,7 @@ CHOICES = Choices(
         "lang": "vi",
     },
     unit_exists=lambda vintage, code: code in UNITS.get(vintage, set()),
+    village_unit=lambda vintage, code: VILLAGES.get(vintage, {}).get(code),
 )
 
 
@@ -43,6 +45,9 @@ class FakeUnits:
         if code in UNITS[to_vintage]:
             return code
         return {("26677", "2025-07"): "26662"}.get((code, to_vintage))
+
+    def village_unit(self, vintage: str, code: str) -> str | None:
+        return VILLAGES.get(vintage, {}).get(code)
 
 
 def test_a_bare_url_gives_the_default_view() -> None:
@@ -63,6 +68,7 @@ def test_a_full_url_round_trips() -> None:
         "scheme": "target",
         "lang": "en",
         "compare": None,
+        "village": None,
     }
     assert to_query(state) == query
 
@@ -149,3 +155,22 @@ def test_a_former_name_choice_is_noted_for_one_step_only() -> None:
     after = navigate(ids.SCHEME, None, {"scheme": "jenks"}, state, CHOICES, FakeUnits())
     assert after is not None and "found_as" not in after and after["unit"] == "26662"
     assert "found_as" not in to_query(state)
+
+
+def test_a_village_in_the_url_opens_its_card_on_its_commune() -> None:
+    state = parse_query("?village=26677-01&unit=752", CHOICES)
+    assert state["village"] == "26677-01" and state["unit"] == "26677"
+    assert "village=26677-01" in to_query(state)
+    assert parse_query("?village=nope", CHOICES)["village"] is None
+
+
+def test_clicking_a_village_opens_its_card_and_another_unit_closes_it() -> None:
+    opened = _navigate(ids.NAV, nav={"village": "26677-01"}, current={"unit": "26677"})
+    assert opened["village"] == "26677-01" and opened["unit"] == "26677"
+    assert _navigate(ids.NAV, nav={"village": "x"}, current={"unit": "26677"}) is None
+    closed = _navigate(ids.NAV, nav={"village": ""}, current=dict(opened))
+    assert closed["village"] is None and closed["unit"] == "26677"
+    up = _navigate({"type": ids.CRUMB, "index": ""}, 1, current=dict(opened))
+    assert up["unit"] is None and up["village"] is None
+    moved = _navigate("vintage", current=dict(opened), vintage="2025-07")
+    assert moved["village"] == "26677-01" and moved["unit"] == "26662"

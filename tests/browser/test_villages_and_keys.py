@@ -1,0 +1,101 @@
+"""Village cards, covered / not covered villages, and the map by keyboard, in Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from app.factory import create_app
+from app.settings import Settings
+from layers import ids
+from tests.browser.test_map import UNITS, VILLAGES, click_unit, count, fills
+from tests.browser.test_round_trips import counted, settled, wait, wait_count, watch_network
+
+COVERAGE = "?indicator=mobile_broadband_villages&period=2024&vintage=2020&unit=26677&lang=vi"
+CARD = f"#{ids.VILLAGE_CARD}"
+
+
+@pytest.fixture
+def duo(dash_duo, sqlite_store_url: str, tmp_path):
+    app = create_app(Settings(database_url=sqlite_store_url, instance_dir=tmp_path))
+    dash_duo.start_server(app)
+    watch_network(dash_duo)
+    return dash_duo
+
+
+def card_shown(d) -> bool:
+    return d.driver.execute_script(
+        "const c = document.querySelector(arguments[0]); return !!c && !c.hidden", CARD
+    )
+
+
+def legend_labels(d) -> list[str]:
+    rows = d.driver.find_elements(By.CSS_SELECTOR, f"#{ids.LEGEND} .dxmap-legend-label")
+    return [r.text for r in rows]
+
+
+def test_a_village_click_opens_its_card_in_one_round_trip_and_the_link_reopens_it(duo) -> None:
+    duo.driver.get(duo.server_url + "/" + COVERAGE)
+    wait_count(duo, VILLAGES, 6)
+    wait(duo, lambda: "Được phủ sóng" in legend_labels(duo))
+    labels = legend_labels(duo)
+    assert labels[:2] == ["Được phủ sóng", "Chưa phủ sóng"], labels
+    assert not any("%" in label for label in labels)
+    cells = [c.text for c in duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.TABLE} td")]
+    assert not cells or not any(c in ("0,0 %", "100,0 %") for c in cells)
+    assert not card_shown(duo)
+
+    code = sorted(fills(duo, VILLAGES))[0]
+    before = settled(duo)
+    click_unit(duo, code)
+    wait(duo, lambda: card_shown(duo), message="no village card")
+    wait(duo, lambda: f"village={code}" in duo.driver.current_url)
+    after = settled(duo)
+    assert counted(before, after) == (1, 0)  # one callback, no geometry
+    card = duo.find_element(CARD).text
+    assert "Xã Phước Hưng" in card and "Số hộ gia đình" in card and "Số người trưởng thành" in card
+    status = duo.driver.find_elements(By.CSS_SELECTOR, f"{CARD} .dxmap-vc-status")
+    assert status and any(s.text in ("Được phủ sóng", "Chưa phủ sóng") for s in status)
+    assert "Mô phỏng" in card  # the provenance of the synthetic demo values
+
+    # The shared link opens the same card; the close button closes it and drops the key.
+    link = duo.driver.current_url
+    duo.driver.get("about:blank")
+    duo.driver.get(link)
+    wait(duo, lambda: card_shown(duo), message="the link did not reopen the card")
+    name = duo.find_element(f"#{ids.VILLAGE_TITLE}").text
+    assert name and name in card
+    duo.find_element(f"#{ids.VILLAGE_CLOSE}").click()
+    wait(duo, lambda: not card_shown(duo))
+    wait(duo, lambda: "village=" not in duo.driver.current_url)
+    assert duo.get_logs() == []
+
+
+def test_enter_on_a_focused_unit_drills_and_on_a_village_opens_its_card(duo) -> None:
+    wait_count(duo, UNITS, 8)
+    # The inset's shapes repeat the main map's: none of them is a tab stop.
+    wait(duo, lambda: count(duo, f"#{ids.INSET_MAP} path.dxmap-unit") > 0)
+    inset_stops = duo.driver.execute_script(
+        "return [...document.querySelectorAll('#' + arguments[0] + ' *')]"
+        ".filter(el => el.tabIndex >= 0).length",
+        ids.INSET,
+    )
+    assert inset_stops == 0
+    focus = (
+        "document.querySelector(arguments[0]).focus();"
+        "return document.activeElement.getAttribute('data-code')"
+    )
+    assert duo.driver.execute_script(focus, f'{UNITS}[data-code="752"]') == "752"
+    duo.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    wait(duo, lambda: "unit=752" in duo.driver.current_url)
+    wait_count(duo, UNITS, 7)
+    duo.driver.execute_script(focus, f'{UNITS}[data-code="26677"]')
+    duo.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    wait_count(duo, VILLAGES, 6)
+    code = sorted(fills(duo, VILLAGES))[0]
+    duo.driver.execute_script(focus, f'{VILLAGES}[data-code="{code}"]')
+    duo.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    wait(duo, lambda: card_shown(duo))
+    assert f"village={code}" in duo.driver.current_url
+    assert duo.get_logs() == []
