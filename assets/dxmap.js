@@ -197,6 +197,10 @@
                 }
                 return {code: code, at: Date.now()};
             },
+            /* The gap villages are shown while the gap register's tab is open. */
+            gapLayer: function (points, panel) {
+                return panel === "gaps" && points ? points : EMPTY;
+            },
             /* The coordinate-system choice applies to GeoPackage only. */
             crsHidden: function (fmt) {
                 return fmt !== "gpkg";
@@ -469,6 +473,37 @@
                 }, {sticky: true, direction: "top", offset: [0, -8], className: "dxmap-tooltip"});
             },
             tooltipContent: tooltipContent,
+            /* Every gap village of the area (the gap tab): fill by shortfall, the focused row. */
+            gapPoint: function (feature, latlng) {
+                var p = feature.properties || {};
+                return L.circleMarker(latlng, {
+                    className: "dxmap-gap-village",
+                    radius: p.focus ? 10 : 6,
+                    fillColor: p.fill || "#e34a33",
+                    fillOpacity: 0.9,
+                    color: p.focus ? FOCUS_COLOR : "#5a1a00",
+                    weight: p.focus ? 4 : 1,
+                });
+            },
+            gapFeature: function (feature, layer) {
+                var p = feature.properties || {};
+                layer.on("add", function () {
+                    var node = layer.getElement && layer.getElement();
+                    if (node) {
+                        node.setAttribute("data-code", String(p.code));
+                        node.setAttribute("aria-label", String(p.name));
+                    }
+                    if (p.focus && layer.bringToFront) {
+                        layer.bringToFront();
+                    }
+                });
+                layer.bindTooltip(function () {
+                    var box = el("div", "dxmap-tip");
+                    box.appendChild(el("div", "dxmap-tip-name", p.name));
+                    box.appendChild(el("div", null, p.shortfall_text));
+                    return box;
+                }, {sticky: true, direction: "top", className: "dxmap-tooltip"});
+            },
         },
     });
 })();

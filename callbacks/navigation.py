@@ -106,7 +106,8 @@ def navigate(
         target = focus_target(row, parent)
         if target is None:
             return None
-        state = {**with_unit(current, target[0]), "focus": target[1]}
+        # A row is a focus: the map fits it, the register (scoped by the unit) stays whole.
+        state = {**current, "focus": target[1]}
     else:
         state = with_controls(current, inputs, choices)
         if state["vintage"] != current.get("vintage"):
@@ -180,6 +181,7 @@ VIEW_INPUTS = (
     Input(ids.GAP_GRID, "selectedRows"),
     Input(ids.PANEL, "data"),
     Input(ids.GAP_LEVEL, "value"),
+    Input(ids.GAP_GROUP, "value"),
 )
 VIEW_STATES = (
     State(ids.VIEW, "data"),
@@ -187,7 +189,7 @@ VIEW_STATES = (
     State(ids.INSET_MAP, "viewport"),
     *GAP_STATES,
 )
-TAB_TRIGGERS = (ids.PANEL, ids.GAP_LEVEL)  # what changes only the shown tab
+TAB_TRIGGERS = (ids.PANEL, ids.GAP_LEVEL, ids.GAP_GROUP)  # what changes only the shown tab
 
 
 def _echo(new: Any, old: Any) -> Any:
@@ -215,8 +217,8 @@ def register(
     def update_view(*args: Any) -> tuple[Any, ...]:
         """Fold the event that fired into the view and send back everything that follows."""
         search, indicator, period, vintage, scheme, lang = args[:6]
-        nav, picked, compare, _add, ranking, gap_rows, panel, gap_level = args[6:14]
-        stored, old_fit, old_inset_fit, *gap_grid = args[14:]
+        nav, picked, compare, _add, ranking, gap_rows, panel, gap_level, gap_group = args[6:15]
+        stored, old_fit, old_inset_fit, *gap_grid = args[15:]
         trigger = ctx.triggered_id
         value = ctx.triggered[0]["value"] if ctx.triggered else None
         controls = {
@@ -270,6 +272,6 @@ def register(
             _, rest[table_at] = map_outputs(view, service, prefix, table=True)
         else:
             rest[table_at + 1 + len(LABEL_OUTPUTS) :] = tabs_outputs(
-                tab, view, service, gap_level, tuple(gap_grid)
+                tab, view, service, gap_level, tuple(gap_grid), gap_group
             )
         return (*nav_values, *rest)

@@ -157,6 +157,17 @@ def villages_layer() -> dl.GeoJSON:
     )
 
 
+def gap_layer() -> dl.GeoJSON:
+    """Return the layer of every gap village of the area (drawn while the gap tab is open)."""
+    return dl.GeoJSON(
+        id=ids.GAP_VILLAGES,
+        data=None,
+        pointToLayer=JS("gapPoint"),
+        onEachFeature=JS("gapFeature"),
+        bubblingMouseEvents=False,
+    )
+
+
 def map_container(
     units: dl.GeoJSON,
     villages: dl.GeoJSON,
@@ -170,7 +181,9 @@ def map_container(
     children: list[Any] = []
     if tile_url:
         children.append(dl.TileLayer(url=tile_url, attribution=tile_attribution or None))
-    children.extend([units, villages, dl.ScaleControl(position="bottomleft", imperial=False)])
+    children.extend(
+        [units, villages, gap_layer(), dl.ScaleControl(position="bottomleft", imperial=False)]
+    )
     return dl.MapContainer(
         id=ids.MAP,
         children=children,

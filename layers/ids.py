@@ -71,6 +71,9 @@ GAP_CSV = "gap-csv"
 GAP_XLSX = "gap-xlsx"
 GAP_GEOJSON = "gap-geojson"
 GAP_DOWNLOAD = "gap-download"
+GAP_GROUP = "gap-group"  # group the register's rows by district or commune
+GAP_POINTS = "gap-points"  # every gap village of the area (a store; drawn while the tab is open)
+GAP_VILLAGES = "gap-villages-layer"
 # Trends tab
 TREND = "trend"
 TREND_NOTE = "trend-note"
