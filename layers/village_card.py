@@ -35,8 +35,8 @@ def _indicator_item(row: Mapping[str, Any], lang: str) -> html.Li:
         facts.append(t("met" if row["met"] else "not_met", lang))
     if row.get("provenance"):
         facts.append(f"{t('provenance', lang)}: {t(row['provenance'], lang)}")
-    if row.get("source_title") or row.get("source"):
-        facts.append(f"{t('village_source', lang)}: {row.get('source_title') or row['source']}")
+    if row.get("source_title") or row.get("source"):  # numbered: the sources follow the list
+        facts.append(f"{t('village_source', lang)} [{row['source_number']}]")
     status = "none" if row.get("value") is None else ("yes" if row.get("covered") else "value")
     if row.get("covered") is False:
         status = "no"
@@ -71,7 +71,14 @@ def village_card(
     ]
     if card.get("provenance"):
         facts += [html.Dt(t("village_register", lang)), html.Dd(t(card["provenance"], lang))]
-    items = [_indicator_item(row, lang) for row in card.get("indicators") or ()]
+    sources: list[str] = []
+    rows = []
+    for row in card.get("indicators") or ():
+        title = row.get("source_title") or row.get("source")
+        if title and title not in sources:
+            sources.append(title)
+        rows.append({**row, "source_number": sources.index(title) + 1 if title else None})
+    items = [_indicator_item(row, lang) for row in rows]
     return [
         html.H2(card["name"], id=ids.VILLAGE_TITLE, className="dxmap-vc-title"),
         html.Div(card["code"], className="dxmap-code"),
@@ -80,6 +87,13 @@ def village_card(
         html.Ul(items, className="dxmap-vc-indicators")
         if items
         else html.P(t("village_none", lang), className="dxmap-empty"),
+        html.Ol(
+            [html.Li(title) for title in sources],
+            className="dxmap-vc-sources",
+            **{"aria-label": t("village_source", lang)},
+        )
+        if sources
+        else None,
     ]
 
 
