@@ -292,6 +292,43 @@
 
     var INSET_LAYERS = ["inset-units-layer"]; // layers/ids.py INSET_UNITS
 
+    /*
+     * The map's zoom and centre live in the URL (z, lat, lon: callbacks/view_state.py
+     * CAMERA_KEYS), written here as the map moves (replaceState: no history entry, no server
+     * callback). A view change pushes a new URL (dcc.Location): the current camera is carried
+     * into it, and the map's next move writes the new one.
+     */
+    var mainMap = null;
+
+    function withCamera(url) {
+        if (!mainMap || typeof url !== "string") {
+            return url;
+        }
+        var parsed = new URL(url, window.location.href);
+        var centre = mainMap.getCenter();
+        parsed.searchParams.set("z", String(Math.round(mainMap.getZoom() * 100) / 100));
+        parsed.searchParams.set("lat", centre.lat.toFixed(5));
+        parsed.searchParams.set("lon", centre.lng.toFixed(5));
+        return parsed.pathname + parsed.search + parsed.hash;
+    }
+
+    function writeCamera() {
+        window.history.replaceState(window.history.state, "", withCamera(window.location.href));
+    }
+
+    var pushState = window.history.pushState;
+    window.history.pushState = function (state, title, url) {
+        var carried = url === undefined || url === null ? url : withCamera(String(url));
+        return pushState.call(window.history, state, title, carried);
+    };
+
+    function watchCamera(map) {
+        if (map && map !== mainMap) {
+            mainMap = map;
+            map.on("moveend", writeCamera);
+        }
+    }
+
     /* A key press on a focused shape: what a click does (dash-leaflet's clickData). */
     function activate(layer) {
         var latlng = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
@@ -448,6 +485,9 @@
                 }
                 var inInset = context && INSET_LAYERS.indexOf(idKey(context.id)) >= 0;
                 layer.on("add", function () {
+                    if (context && idKey(context.id) === "units-layer") { // layers/ids.py UNITS
+                        watchCamera(layer._map);
+                    }
                     // Name the drawn shape for assistive technology and tests (attributes, no HTML).
                     var node = layer.getElement && layer.getElement();
                     if (node) {

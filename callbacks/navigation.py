@@ -24,6 +24,7 @@ from callbacks.view_state import (
     View,
     clicked_code,
     default_state,
+    parse_camera,
     parse_query,
     search_target,
     with_controls,
@@ -264,6 +265,9 @@ def register(
                 view.to_store(),
             ]
             map_values, _ = map_outputs(view, service, prefix, old_fit, old_inset_fit)
+            camera = parse_camera(search) if from_url else None
+            if camera is not None:  # a shared link opens where it was shared (z, lat, lon)
+                map_values[1] = camera
             labels = label_outputs(view, current or default_state(allowed()), keys, service)
             rest = [*map_values, no_update, *labels, *[no_update] * tab_count]
         tab = active_tab(panel)

@@ -192,6 +192,26 @@ def parse_query(search: str | None, choices: Choices) -> View:
     return View.of(state)
 
 
+CAMERA_KEYS = ("z", "lat", "lon")  # the map's zoom and centre: in the URL, never in the View
+
+
+def parse_camera(search: str | None) -> dict[str, Any] | None:
+    """Return the map's zoom and centre a URL asks for (``z``, ``lat``, ``lon``), or ``None``.
+
+    The browser keeps them in the URL as the map moves (``history.replaceState``); the server
+    reads them only when a link opens, so that it opens where it was shared. Values out of range
+    or not numbers are ignored (the map then fits the view).
+    """
+    query = parse_qs((search or "").lstrip("?"))
+    try:
+        zoom, lat, lon = (float(query[key][-1]) for key in CAMERA_KEYS)
+    except (KeyError, ValueError):
+        return None
+    if not (0 <= zoom <= 22 and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return {"center": [lat, lon], "zoom": zoom, "transition": "setView"}
+
+
 def split_codes(text: str | None) -> list[str]:
     """Return the distinct unit codes of a comma-separated list (at most ``MAX_COMPARE``)."""
     codes = [code.strip() for code in (text or "").split(",")]

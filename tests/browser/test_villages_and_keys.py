@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -98,4 +100,22 @@ def test_enter_on_a_focused_unit_drills_and_on_a_village_opens_its_card(duo) -> 
     duo.driver.switch_to.active_element.send_keys(Keys.ENTER)
     wait(duo, lambda: card_shown(duo))
     assert f"village={code}" in duo.driver.current_url
+    assert duo.get_logs() == []
+
+
+def test_zoom_and_centre_follow_the_map_in_the_url_and_a_link_restores_them(duo) -> None:
+    link = "/?vintage=2020&unit=752&z=12.5&lat=10.45&lon=107.25"
+    duo.driver.get(duo.server_url + link)
+    wait_count(duo, UNITS, 7)
+    loaded = settled(duo)
+    assert counted([], loaded)[0] <= 2  # the camera costs no extra callback
+    wait(duo, lambda: "unit=752" in duo.driver.current_url)
+    query = parse_qs(urlparse(duo.driver.current_url).query)
+    assert query.get("z", ["12.5"]) == ["12.5"]
+    assert abs(float(query.get("lat", ["10.45"])[0]) - 10.45) < 1e-4
+    assert abs(float(query.get("lon", ["107.25"])[0]) - 107.25) < 1e-4
+    before = settled(duo)
+    duo.find_element(f"#{ids.MAP} .leaflet-control-zoom-in").click()
+    wait(duo, lambda: "z=13.5" in duo.driver.current_url, message=duo.driver.current_url)
+    assert counted(before, settled(duo)) == (0, 0)  # written in the browser, no round trip
     assert duo.get_logs() == []

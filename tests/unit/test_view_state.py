@@ -174,3 +174,14 @@ def test_clicking_a_village_opens_its_card_and_another_unit_closes_it() -> None:
     assert up["unit"] is None and up["village"] is None
     moved = _navigate("vintage", current=dict(opened), vintage="2025-07")
     assert moved["village"] == "26677-01" and moved["unit"] == "26662"
+
+
+def test_the_camera_of_a_link_is_read_and_bad_values_are_ignored() -> None:
+    from callbacks.view_state import parse_camera
+
+    camera = parse_camera("?unit=752&z=12.5&lat=10.45&lon=107.25")
+    assert camera == {"center": [10.45, 107.25], "zoom": 12.5, "transition": "setView"}
+    assert parse_camera("?z=12&lat=10.4") is None  # incomplete
+    assert parse_camera("?z=99&lat=10.4&lon=107") is None  # out of range
+    assert parse_camera("?z=x&lat=10.4&lon=107") is None
+    assert "z=" not in to_query(parse_query("?z=12&lat=10.4&lon=107", CHOICES))  # not in the View
