@@ -15,6 +15,7 @@ from callbacks.map_view import Service, map_frame
 from layers import choropleth, controls, ids, panels
 from layers.downloads import download_box
 from layers.legend import legend_box
+from layers.period_bar import period_bar
 from layers.village_card import card_box
 
 
@@ -60,6 +61,7 @@ def build_layout(
                                 [the_map, inset_map, legend_box([]), card_box(lang)],
                                 className="dxmap-map-box",
                             ),
+                            period_bar([o["value"] for o in opts["period"]], state["period"], lang),
                             attribution,
                             controls.text("click_hint", lang, html.P, className="dxmap-hint"),
                         ],

@@ -197,6 +197,48 @@
                 }
                 return {code: code, at: Date.now()};
             },
+            /*
+             * The period slider and its play button (layers/period_bar.py). Keeps the slider
+             * and the period control in step; while playing, each tick sets the next period
+             * (one view change each) and the last period stops it. Outputs: period, slider,
+             * the interval's `disabled`, the button's aria-pressed.
+             */
+            periodSlider: function (period, index, ticks, clicks, marks, paused) {
+                var noUpdate = window.dash_clientside.no_update;
+                var fired = ((window.dash_clientside.callback_context.triggered || [])[0] || {});
+                var what = String(fired.prop_id || "");
+                var periods = Object.keys(marks || {}).sort(function (a, b) {
+                    return Number(a) - Number(b);
+                }).map(function (key) {
+                    var mark = marks[key];
+                    return typeof mark === "object" && mark !== null ? mark.label : String(mark);
+                });
+                var at = periods.indexOf(period);
+                if (what === "period.value") {
+                    return [noUpdate, at >= 0 && at !== index ? at : noUpdate, noUpdate, noUpdate];
+                }
+                if (what === "period-slider.value") {
+                    var chosen = periods[index];
+                    return [chosen && chosen !== period ? chosen : noUpdate, noUpdate, noUpdate,
+                        noUpdate];
+                }
+                if (what === "period-play.n_clicks") {
+                    if (paused === false) {
+                        return [noUpdate, noUpdate, true, "false"];
+                    }
+                    var start = at < 0 || at >= periods.length - 1 ? 0 : at + 1;
+                    return [periods[start], start, false, "true"];
+                }
+                if (what === "period-tick.n_intervals" && paused === false) {
+                    var next = at + 1;
+                    if (next >= periods.length) {
+                        return [noUpdate, noUpdate, true, "false"];
+                    }
+                    return [periods[next], next, next >= periods.length - 1, next >=
+                        periods.length - 1 ? "false" : "true"];
+                }
+                return [noUpdate, noUpdate, noUpdate, noUpdate];
+            },
             /* The gap villages are shown while the gap register's tab is open. */
             gapLayer: function (points, panel) {
                 return panel === "gaps" && points ? points : EMPTY;

@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from dash import ALL, ClientsideFunction, Dash, Input, Output, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, no_update
 
 from callbacks.map_view import Service, breadcrumb, geometry_url, map_frame, restyle, villages_url
 from layers import ids
@@ -72,10 +72,15 @@ def map_outputs(
     old_inset_fit: Mapping[str, Any] | None = None,
     *,
     table: bool = False,
+    playing: bool = False,
 ) -> tuple[list[Any], Any]:
-    """Return the values of ``MAP_OUTPUTS`` for ``view`` and the unit table (when ``table``)."""
+    """Return the values of ``MAP_OUTPUTS`` for ``view`` and the unit table (when ``table``).
+
+    ``playing``: the period slider plays, so the classes are held fixed across periods.
+    """
     frame = map_frame(view, service)
-    styled = restyle(view, frame, service, stamp=time.time_ns() // 1_000_000, table=table)
+    stamp = time.time_ns() // 1_000_000
+    styled = restyle(view, frame, service, stamp=stamp, table=table, playing=playing)
     inset = frame["inset"]
     values = [
         map_payload(frame, styled, service, prefix),
@@ -105,7 +110,24 @@ def _village_outputs(view: Mapping[str, Any], service: Any) -> list[Any]:
 
 
 def register(app: Dash) -> None:
-    """Register the browser-side parts: draw the payload, and turn clicks into a target unit."""
+    """Register the browser-side parts: draw, turn clicks into a target, move the period slider.
+
+    The slider's ticks set the period control: one view change (one server callback) each.
+    """
+    app.clientside_callback(
+        ClientsideFunction("dxmap", "periodSlider"),
+        Output(ids.PERIOD, "value", allow_duplicate=True),
+        Output(ids.PERIOD_SLIDER, "value"),
+        Output(ids.PERIOD_TICK, "disabled"),
+        Output(ids.PERIOD_PLAY, "aria-pressed"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.PERIOD_SLIDER, "value"),
+        Input(ids.PERIOD_TICK, "n_intervals"),
+        Input(ids.PERIOD_PLAY, "n_clicks"),
+        State(ids.PERIOD_SLIDER, "marks"),
+        State(ids.PERIOD_TICK, "disabled"),
+        prevent_initial_call=True,
+    )
     app.clientside_callback(
         ClientsideFunction("dxmap", "applyMap"),
         Input(ids.MAP_DATA, "data"),

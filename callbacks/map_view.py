@@ -30,6 +30,7 @@ class Service(Protocol):
     def values(self, *args: Any) -> dict[str, dict[str, Any]]: ...
     def village_values(self, *args: Any) -> dict[str, dict[str, Any]]: ...
     def search_entries(self, vintage: str) -> tuple[dict[str, Any], ...]: ...
+    def pooled_values(self, *args: Any) -> dict[str, float]: ...
 
 
 def map_frame(state: Mapping[str, Any], service: Service) -> dict[str, Any]:
@@ -116,6 +117,23 @@ def _classes_with(
     return assign_classes({c: r.get("value") for c, r in records.items()}, classification.breaks)
 
 
+def fixed_classification(
+    values: Mapping[str, float | None], pooled: Mapping[str, float], scheme: str
+) -> Classification:
+    """Classify ``values`` with the breaks of ``pooled`` (every period): colours compare."""
+    over_all = classify(dict(pooled), scheme)
+    classes = assign_classes(dict(values), over_all.breaks)
+    found = list(classes.values())
+    return Classification(
+        scheme=over_all.scheme,
+        breaks=over_all.breaks,
+        minimum=over_all.minimum,
+        classes=classes,
+        counts=tuple(found.count(i) for i in range(len(over_all.breaks))),
+        no_data=found.count(None),
+    )
+
+
 def covered_classes(villages: Mapping[str, Mapping[str, Any]]) -> dict[str, int | None]:
     """Return village code → 1 covered, 0 not covered, ``None`` without a value."""
     return {
@@ -147,11 +165,15 @@ def restyle(
     stamp: int = 0,
     *,
     table: bool = True,
+    playing: bool = False,
 ) -> dict[str, Any]:
     """Return everything that changes with the values: hideouts, legend, badge, table, summary.
 
     ``table=False`` leaves out the unit table (its tab is hidden): ``"table"`` is then ``None``.
+    ``playing`` (the period slider plays) holds the classes fixed across periods: the breaks
+    are computed once over every period of the indicator on the level (cached on the service).
     """
+    fixed = False
     lang = state["lang"]
     indicator = service.indicator(state["indicator"]) or {
         "name_vi": state["indicator"],
@@ -173,10 +195,21 @@ def restyle(
         plain = legend.covered_counts(village_classes)
         focus_classes = village_classes
     else:
-        classification = classify(
-            {c: r.get("value") for c, r in focus.items()},
-            state["scheme"],
-            met={c: r.get("met") for c, r in focus.items()},
+        fixed = playing and not frame["leaf"] and state["scheme"] != "target" and frame["level"]
+        classification = (
+            fixed_classification(
+                {c: r.get("value") for c, r in focus.items()},
+                service.pooled_values(
+                    state["indicator"], state["vintage"], frame["level"], frame["parent"]
+                ),
+                state["scheme"],
+            )
+            if fixed
+            else classify(
+                {c: r.get("value") for c, r in focus.items()},
+                state["scheme"],
+                met={c: r.get("met") for c, r in focus.items()},
+            )
         )
         n_classes = 2 if classification.scheme == "target" else len(classification.breaks)
         colors = legend.class_colors(n_classes, classification.scheme, indicator["direction"])
@@ -254,7 +287,12 @@ def restyle(
             binary=binary,
         ),
         "legend": legend.legend(
-            name, f"{state['period']} · {t(f'level_{level_key}', lang)}", rows, count_noun, lang
+            name,
+            f"{state['period']} · {t(f'level_{level_key}', lang)}"
+            + (f" · {t('legend_fixed', lang)}" if fixed else ""),
+            rows,
+            count_noun,
+            lang,
         ),
         "synthetic": any(rec.get("provenance") == "synthetic" for rec in shown),
         "table": tables.unit_table(

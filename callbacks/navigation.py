@@ -188,6 +188,7 @@ VIEW_STATES = (
     State(ids.VIEW, "data"),
     State(ids.MAP, "viewport"),
     State(ids.INSET_MAP, "viewport"),
+    State(ids.PERIOD_TICK, "disabled"),  # the period slider is playing: classes held fixed
     *GAP_STATES,
 )
 TAB_TRIGGERS = (ids.PANEL, ids.GAP_LEVEL, ids.GAP_GROUP)  # what changes only the shown tab
@@ -219,7 +220,7 @@ def register(
         """Fold the event that fired into the view and send back everything that follows."""
         search, indicator, period, vintage, scheme, lang = args[:6]
         nav, picked, compare, _add, ranking, gap_rows, panel, gap_level, gap_group = args[6:15]
-        stored, old_fit, old_inset_fit, *gap_grid = args[15:]
+        stored, old_fit, old_inset_fit, paused, *gap_grid = args[15:]
         trigger = ctx.triggered_id
         value = ctx.triggered[0]["value"] if ctx.triggered else None
         controls = {
@@ -264,7 +265,9 @@ def register(
                 None if trigger == ids.SEARCH else no_update,
                 view.to_store(),
             ]
-            map_values, _ = map_outputs(view, service, prefix, old_fit, old_inset_fit)
+            map_values, _ = map_outputs(
+                view, service, prefix, old_fit, old_inset_fit, playing=paused is False
+            )
             camera = parse_camera(search) if from_url else None
             if camera is not None:  # a shared link opens where it was shared (z, lat, lon)
                 map_values[1] = camera

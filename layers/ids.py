@@ -21,6 +21,9 @@ PERIOD = "period"
 VINTAGE = "vintage"
 SCHEME = "scheme"
 NOTICE = "notice"
+PERIOD_SLIDER = "period-slider"  # the periods on the map, with a play button
+PERIOD_PLAY = "period-play"
+PERIOD_TICK = "period-tick"  # dcc.Interval: one period per tick while playing
 
 # Map
 MAP = "map"

@@ -100,6 +100,7 @@ class MapService:
         self._area = lru_cache(maxsize=1)(lambda: self._read(stored_area))
         self._values = lru_cache(maxsize=1024)(self._unit_values)
         self._village_values = lru_cache(maxsize=1024)(self._villages_values)
+        self._pooled = lru_cache(maxsize=256)(self._pool)
         self._village = lru_cache(maxsize=1024)(
             lambda _version, vintage, code: self._read(village_card.village_record, vintage, code)
         )
@@ -268,6 +269,26 @@ class MapService:
             period cannot be shown on the vintage.
         """
         return self._values(self.data_version(), indicator, period, vintage, level, parent_code)
+
+    def pooled_values(
+        self, indicator: str, vintage: str, level: str, parent_code: str | None
+    ) -> dict[str, float]:
+        """Return every value of one indicator on one level over all periods (``code@period``).
+
+        Class breaks computed over these stay fixed across periods, so that colours compare
+        while the period slider plays (cached per data version).
+        """
+        return self._pooled(self.data_version(), indicator, vintage, level, parent_code)
+
+    def _pool(
+        self, _version: object, indicator: str, vintage: str, level: str, parent: str | None
+    ) -> dict[str, float]:
+        return {
+            f"{code}@{period}": rec["value"]
+            for period in self.periods()
+            for code, rec in self.values(indicator, period, vintage, level, parent).items()
+            if rec.get("value") is not None
+        }
 
     def _villages_values(
         self, _version: object, indicator: str, period: str, vintage: str, unit_code: str

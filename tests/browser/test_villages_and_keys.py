@@ -119,3 +119,20 @@ def test_zoom_and_centre_follow_the_map_in_the_url_and_a_link_restores_them(duo)
     wait(duo, lambda: "z=13.5" in duo.driver.current_url, message=duo.driver.current_url)
     assert counted(before, settled(duo)) == (0, 0)  # written in the browser, no round trip
     assert duo.get_logs() == []
+
+
+def test_play_walks_the_periods_with_classes_held_fixed(duo) -> None:
+    duo.driver.get(duo.server_url + "/?period=2023")
+    wait_count(duo, UNITS, 8)
+    marks = duo.driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)",
+        f"#{ids.PERIOD_SLIDER} .rc-slider-mark-text, #{ids.PERIOD_SLIDER} .dash-slider-mark",
+    )
+    assert marks == ["2023", "2024", "2025"]
+    duo.find_element(f"#{ids.PERIOD_PLAY}").click()
+    wait(duo, lambda: "period=2024" in duo.driver.current_url)
+    wait(duo, lambda: "giữ nguyên qua các kỳ" in duo.find_element(f"#{ids.LEGEND}").text)
+    wait(duo, lambda: "period=2025" in duo.driver.current_url)
+    button = duo.find_element(f"#{ids.PERIOD_PLAY}")
+    wait(duo, lambda: button.get_attribute("aria-pressed") == "false")  # stops at the last
+    assert duo.get_logs() == []
