@@ -239,6 +239,16 @@
                 }
                 return [noUpdate, noUpdate, noUpdate, noUpdate];
             },
+            /* Another unit (or village) chosen: the panels beside the map start at the top. */
+            scrollPanels: function (view) {
+                var key = view ? String(view.unit || "") + "|" + String(view.village || "") : "";
+                if (key !== lastUnit) {
+                    lastUnit = key;
+                    document.querySelectorAll(".dxmap-detail, .dxmap-panel").forEach(function (b) {
+                        b.scrollTop = 0;
+                    });
+                }
+            },
             /* The gap villages are shown while the gap register's tab is open. */
             gapLayer: function (points, panel) {
                 return panel === "gaps" && points ? points : EMPTY;
@@ -341,6 +351,7 @@
      * into it, and the map's next move writes the new one.
      */
     var mainMap = null;
+    var lastUnit = null; // scrollPanels: the unit the panels were last scrolled for
 
     function withCamera(url) {
         if (!mainMap || typeof url !== "string") {

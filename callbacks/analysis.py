@@ -134,6 +134,11 @@ def register(app: Dash, service: Any) -> None:
         Input(ids.PANEL, "data"),
     )
 
+    app.clientside_callback(  # another unit: the panels beside the map scroll back to the top
+        ClientsideFunction("dxmap", "scrollPanels"),
+        Input(ids.VIEW, "data"),
+    )
+
     app.clientside_callback(
         ClientsideFunction("dxmap", "releaseRow"),
         Output(ids.GAP_GRID, "deselectAll"),

@@ -14,7 +14,15 @@ from typing import Any
 
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, no_update
 
-from callbacks.map_view import Service, breadcrumb, geometry_url, map_frame, restyle, villages_url
+from callbacks.map_view import (
+    Service,
+    breadcrumb,
+    geometry_url,
+    map_frame,
+    restyle,
+    villages_url,
+    whole_area_name,
+)
 from layers import ids
 from layers.choropleth import INSET_FIT_OPTIONS, inset_style, viewport
 from layers.village_card import village_card
@@ -88,7 +96,7 @@ def map_outputs(
         _refit(viewport(inset["bounds"], INSET_FIT_OPTIONS) if inset else None, old_inset_fit),
         inset_style(bool(inset)),
         ", ".join(inset["names"]) if inset else no_update,
-        breadcrumb(frame, view["lang"]),
+        breadcrumb(frame, view["lang"], whole_area_name(service, view["vintage"], view["lang"])),
         styled["legend"],
         not styled["synthetic"],
         styled["summary"],

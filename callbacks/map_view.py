@@ -252,8 +252,18 @@ def restyle(
         None,
     )
     if state.get("moved_from"):
-        shown_name = frame["unit"]["name"] if frame["unit"] else t("whole_area", lang)
+        shown_name = (
+            frame["unit"]["name"]
+            if frame["unit"]
+            else whole_area_name(service, state["vintage"], lang)
+        )
         notice.append(t("notice_unit_moved", lang, name=shown_name))
+    moved = state.get("compare_moved") or {}
+    if moved.get("kept"):
+        names = [(service.unit(state["vintage"], c) or {}).get("name") or c for c in moved["kept"]]
+        notice.append(t("notice_compare_moved", lang, kept=", ".join(names)))
+    if moved.get("dropped"):
+        notice.append(t("notice_compare_dropped", lang, dropped=", ".join(moved["dropped"])))
     if found is not None and found.get("former"):
         notice.append(t("notice_former_name", lang, former=found["former"], name=found["name"]))
     if frame["level"] and not any(r.get("value") is not None for r in polygons.values()):
@@ -307,7 +317,7 @@ def restyle(
         if table
         else None,
         "summary": tables.summary(
-            summary_name or t("whole_area", lang),
+            summary_name or whole_area_name(service, state["vintage"], lang),
             name,
             state["period"],
             summary_rec,
@@ -321,9 +331,24 @@ def restyle(
     }
 
 
-def breadcrumb(frame: Mapping[str, Any], lang: str) -> list[Any]:
-    """Return the breadcrumb of the frame (the root falls back to "whole area")."""
+def whole_area_name(service: Any, vintage: str, lang: str) -> str:
+    """Return what the whole area is called: its root unit's name, else the area's own name.
+
+    "Toàn tỉnh" ("whole province") is said only of a vintage whose root is a province.
+    """
+    root = service.root(vintage)
+    if root is not None and root.get("level") == "province":
+        return t("whole_area", lang)
+    if root is not None and root.get("name"):
+        return str(root["name"])
+    area = service.area() if hasattr(service, "area") else None
+    name = getattr(area, "name_vi" if lang == "vi" else "name_en", "") if area else ""
+    return str(name) if name else t("whole_area_any", lang)
+
+
+def breadcrumb(frame: Mapping[str, Any], lang: str, whole: str | None = None) -> list[Any]:
+    """Return the breadcrumb of the frame (the root falls back to ``whole``, the area's name)."""
     chain = [dict(crumb) for crumb in frame["chain"]]
     if chain and not chain[0]["name"]:
-        chain[0]["name"] = t("whole_area", lang)
+        chain[0]["name"] = whole or t("whole_area_any", lang)
     return controls.breadcrumb(chain)

@@ -113,11 +113,15 @@ def navigate(
         state = with_controls(current, inputs, choices)
         if state["vintage"] != current.get("vintage"):
             state.pop("focus", None)
-            state["compare"] = [
-                code
-                for old in state.get("compare") or ()
-                if (code := units.translate_unit(old, current["vintage"], state["vintage"]))
-            ]
+            before = list(state.get("compare") or ())
+            old_vintage, new_vintage = current["vintage"], state["vintage"]
+            walked = {c: units.translate_unit(c, old_vintage, new_vintage) for c in before}
+            state["compare"] = list(dict.fromkeys(code for code in walked.values() if code))
+            if any(walked[c] != c for c in before):  # say what the crosswalk changed
+                state["compare_moved"] = {
+                    "kept": [c for c in state["compare"] if c not in before],
+                    "dropped": [c for c in before if not walked[c]],
+                }
         if state["vintage"] != current.get("vintage") and state.get("unit"):
             old = state["unit"]
             state["unit"] = units.translate_unit(old, current["vintage"], state["vintage"])

@@ -46,7 +46,7 @@ class Choices:
         }[key]
 
 
-NOTE_KEYS = ("focus", "found_as", "moved_from")  # one-step notes, never in the URL
+NOTE_KEYS = ("focus", "found_as", "moved_from", "compare_moved")  # one-step notes, not in URLs
 FIELDS = (*QUERY_KEYS, *NOTE_KEYS)
 
 
@@ -78,6 +78,7 @@ class View(Mapping[str, Any]):
     focus: Mapping[str, Any] | None = None
     found_as: str | None = None
     moved_from: str | None = None
+    compare_moved: Mapping[str, Any] | None = None  # {"kept": new codes, "dropped": old codes}
 
     def __post_init__(self) -> None:
         if self.compare is not None and not isinstance(self.compare, tuple):

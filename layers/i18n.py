@@ -306,6 +306,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Đã chuyển danh sách so sánh sang ranh giới mới: {kept}",
         "en": "The comparison was carried to the new boundaries: {kept}",
     },
+    "whole_area_any": {"vi": "Toàn khu vực", "en": "Whole area"},
     "notice_compare_dropped": {
         "vi": "Bỏ khỏi so sánh (không có đơn vị tương ứng): {dropped}",
         "en": "Dropped from the comparison (no matching unit): {dropped}",

@@ -136,3 +136,36 @@ def test_play_walks_the_periods_with_classes_held_fixed(duo) -> None:
     button = duo.find_element(f"#{ids.PERIOD_PLAY}")
     wait(duo, lambda: button.get_attribute("aria-pressed") == "false")  # stops at the last
     assert duo.get_logs() == []
+
+
+def test_a_vintage_switch_says_what_became_of_the_comparison_and_panels_scroll_up(duo) -> None:
+    from tests.browser.test_round_trips import choose
+
+    duo.driver.get(duo.server_url + "/?vintage=2020&compare=750,751")
+    wait_count(duo, UNITS, 8)
+    panel = f"#{ids.PANEL_DETAIL}"
+    wait(duo, lambda: duo.find_element(f"#{ids.SUMMARY}").text)
+    duo.driver.execute_script(
+        "const p = document.querySelector(arguments[0]); p.style.maxHeight = '200px';"
+        "p.scrollTop = 150;",
+        panel,
+    )
+    click_unit(duo, "752")
+    wait(duo, lambda: "unit=752" in duo.driver.current_url)
+    wait(
+        duo,
+        lambda: (
+            duo.driver.execute_script(
+                "return document.querySelector(arguments[0]).scrollTop", panel
+            )
+            == 0
+        ),
+    )
+    choose(duo, ids.VINTAGE, "07/2025")
+    wait(duo, lambda: "vintage=2025-07" in duo.driver.current_url)
+    notice = wait(duo, lambda: duo.find_element(f"#{ids.NOTICE}").text)
+    assert "Bỏ khỏi so sánh" in notice and "750" in notice, notice
+    # the 2025-07 boundaries have no province: "Toàn tỉnh" is not said of them
+    for element in (ids.SUMMARY, ids.BREADCRUMB, ids.NOTICE):
+        assert "Toàn tỉnh" not in duo.find_element(f"#{element}").text
+    assert duo.get_logs() == []

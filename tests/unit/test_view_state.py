@@ -185,3 +185,12 @@ def test_the_camera_of_a_link_is_read_and_bad_values_are_ignored() -> None:
     assert parse_camera("?z=99&lat=10.4&lon=107") is None  # out of range
     assert parse_camera("?z=x&lat=10.4&lon=107") is None
     assert "z=" not in to_query(parse_query("?z=12&lat=10.4&lon=107", CHOICES))  # not in the View
+
+
+def test_a_vintage_switch_walks_the_comparison_and_notes_what_changed() -> None:
+    state = _navigate("vintage", current={"compare": ["26677", "752"]}, vintage="2025-07")
+    assert state["compare"] == ["26662"]
+    assert state["compare_moved"] == {"kept": ["26662"], "dropped": ["752"]}
+    assert "compare_moved" not in to_query(state)
+    same = _navigate("vintage", current={"compare": ["755"]}, vintage="2025-01")
+    assert same["compare"] == ["755"] and "compare_moved" not in same
