@@ -102,6 +102,7 @@ def make_choices(service: MapService, settings: Settings) -> Choices:
         vintages=vintages,
         defaults=defaults,
         unit_exists=lambda vintage, code: service.unit(vintage, code) is not None,
+        village_unit=service.village_unit,
     )
 
 

@@ -17,6 +17,8 @@ from layers.brief import brief_box, map_tools
 from layers.downloads import download_box
 from layers.header_tools import header_tools
 from layers.legend import legend_box
+from layers.period_bar import period_bar
+from layers.village_card import card_box
 
 
 def build_layout(
@@ -58,9 +60,16 @@ def build_layout(
                                 **{"aria-label": "breadcrumb"},
                             ),
                             html.Div(
-                                [the_map, inset_map, legend_box([]), map_tools(lang)],
+                                [
+                                    the_map,
+                                    inset_map,
+                                    legend_box([]),
+                                    map_tools(lang),
+                                    card_box(lang),
+                                ],
                                 className="dxmap-map-box",
                             ),
+                            period_bar([o["value"] for o in opts["period"]], state["period"], lang),
                             attribution,
                             controls.text("click_hint", lang, html.P, className="dxmap-hint"),
                         ],

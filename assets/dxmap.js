@@ -244,16 +244,78 @@
                 }
                 var dot = fired.prop_id.lastIndexOf(".");
                 var code;
+                if (fired.prop_id === "village-card-close.n_clicks") { // layers/ids.py
+                    return {village: "", at: Date.now()};
+                }
                 if (fired.prop_id.slice(dot + 1) === "clickData") {
                     var props = fired.value.properties || {};
-                    if (props.level === "village" || !props.code) {
+                    if (!props.code) {
                         return noUpdate;
+                    }
+                    if (props.level === "village") { // opens the village's card
+                        return {village: String(props.code), at: Date.now()};
                     }
                     code = String(props.code);
                 } else {
                     code = String(JSON.parse(fired.prop_id.slice(0, dot)).index || "");
                 }
                 return {code: code, at: Date.now()};
+            },
+            /*
+             * The period slider and its play button (layers/period_bar.py). Keeps the slider
+             * and the period control in step; while playing, each tick sets the next period
+             * (one view change each) and the last period stops it. Outputs: period, slider,
+             * the interval's `disabled`, the button's aria-pressed.
+             */
+            periodSlider: function (period, index, ticks, clicks, marks, paused) {
+                var noUpdate = window.dash_clientside.no_update;
+                var fired = ((window.dash_clientside.callback_context.triggered || [])[0] || {});
+                var what = String(fired.prop_id || "");
+                var periods = Object.keys(marks || {}).sort(function (a, b) {
+                    return Number(a) - Number(b);
+                }).map(function (key) {
+                    var mark = marks[key];
+                    return typeof mark === "object" && mark !== null ? mark.label : String(mark);
+                });
+                var at = periods.indexOf(period);
+                if (what === "period.value") {
+                    return [noUpdate, at >= 0 && at !== index ? at : noUpdate, noUpdate, noUpdate];
+                }
+                if (what === "period-slider.value") {
+                    var chosen = periods[index];
+                    return [chosen && chosen !== period ? chosen : noUpdate, noUpdate, noUpdate,
+                        noUpdate];
+                }
+                if (what === "period-play.n_clicks") {
+                    if (paused === false) {
+                        return [noUpdate, noUpdate, true, "false"];
+                    }
+                    var start = at < 0 || at >= periods.length - 1 ? 0 : at + 1;
+                    return [periods[start], start, false, "true"];
+                }
+                if (what === "period-tick.n_intervals" && paused === false) {
+                    var next = at + 1;
+                    if (next >= periods.length) {
+                        return [noUpdate, noUpdate, true, "false"];
+                    }
+                    return [periods[next], next, next >= periods.length - 1, next >=
+                        periods.length - 1 ? "false" : "true"];
+                }
+                return [noUpdate, noUpdate, noUpdate, noUpdate];
+            },
+            /* Another unit (or village) chosen: the panels beside the map start at the top. */
+            scrollPanels: function (view) {
+                var key = view ? String(view.unit || "") + "|" + String(view.village || "") : "";
+                if (key !== lastUnit) {
+                    lastUnit = key;
+                    document.querySelectorAll(".dxmap-detail, .dxmap-panel").forEach(function (b) {
+                        b.scrollTop = 0;
+                    });
+                }
+            },
+            /* The gap villages are shown while the gap register's tab is open. */
+            gapLayer: function (points, panel) {
+                return panel === "gaps" && points ? points : EMPTY;
             },
             /* The coordinate-system choice applies to GeoPackage only. */
             crsHidden: function (fmt) {
@@ -344,6 +406,52 @@
         }
     });
 
+    var INSET_LAYERS = ["inset-units-layer"]; // layers/ids.py INSET_UNITS
+
+    /*
+     * The map's zoom and centre live in the URL (z, lat, lon: callbacks/view_state.py
+     * CAMERA_KEYS), written here as the map moves (replaceState: no history entry, no server
+     * callback). A view change pushes a new URL (dcc.Location): the current camera is carried
+     * into it, and the map's next move writes the new one.
+     */
+    var mainMap = null;
+    var lastUnit = null; // scrollPanels: the unit the panels were last scrolled for
+
+    function withCamera(url) {
+        if (!mainMap || typeof url !== "string") {
+            return url;
+        }
+        var parsed = new URL(url, window.location.href);
+        var centre = mainMap.getCenter();
+        parsed.searchParams.set("z", String(Math.round(mainMap.getZoom() * 100) / 100));
+        parsed.searchParams.set("lat", centre.lat.toFixed(5));
+        parsed.searchParams.set("lon", centre.lng.toFixed(5));
+        return parsed.pathname + parsed.search + parsed.hash;
+    }
+
+    function writeCamera() {
+        window.history.replaceState(window.history.state, "", withCamera(window.location.href));
+    }
+
+    var pushState = window.history.pushState;
+    window.history.pushState = function (state, title, url) {
+        var carried = url === undefined || url === null ? url : withCamera(String(url));
+        return pushState.call(window.history, state, title, carried);
+    };
+
+    function watchCamera(map) {
+        if (map && map !== mainMap) {
+            mainMap = map;
+            map.on("moveend", writeCamera);
+        }
+    }
+
+    /* A key press on a focused shape: what a click does (dash-leaflet's clickData). */
+    function activate(layer) {
+        var latlng = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+        layer.fire("click", {latlng: latlng, originalEvent: null}, true);
+    }
+
     var FOCUS_COLOR = "#c51b7d"; // magenta: apart from the blue/orange and YlGnBu classes
 
     /* Cell formatting for the gap register's data grid (dash-ag-grid function namespace). */
@@ -381,6 +489,9 @@
     function formatValue(value, hideout) {
         if (value === null || value === undefined) {
             return (hideout.labels || {}).no_data || "–";
+        }
+        if (hideout.binary) { // a village of a share-of-villages indicator: covered or not
+            return (hideout.labels || {})[value > 0 ? "covered" : "not_covered"];
         }
         if (hideout.unit === "%") {
             return formatNumber(value, hideout.lang, 1) + " %";
@@ -492,12 +603,29 @@
                         watchZoom(key, layer._map);
                     });
                 }
+                var inInset = context && INSET_LAYERS.indexOf(idKey(context.id)) >= 0;
                 layer.on("add", function () {
+                    if (context && idKey(context.id) === "units-layer") { // layers/ids.py UNITS
+                        watchCamera(layer._map);
+                    }
                     // Name the drawn shape for assistive technology and tests (attributes, no HTML).
                     var node = layer.getElement && layer.getElement();
                     if (node) {
                         node.setAttribute("data-code", String(feature.properties.code));
                         node.setAttribute("aria-label", String(feature.properties.name));
+                        // Focusable on the main map (Enter drills down or opens a village's
+                        // card); the island inset repeats the main map and takes no tab stop.
+                        node.setAttribute("tabindex", inInset ? "-1" : "0");
+                        node.setAttribute("role", "button");
+                        if (!inInset && !node._dxmapKeys) {
+                            node._dxmapKeys = true;
+                            L.DomEvent.on(node, "keydown", function (event) {
+                                if (event.key === "Enter" || event.key === " ") {
+                                    L.DomEvent.preventDefault(event);
+                                    activate(layer);
+                                }
+                            });
+                        }
                     }
                 });
                 layer.bindTooltip(function () {
@@ -505,6 +633,37 @@
                 }, {sticky: true, direction: "top", offset: [0, -8], className: "dxmap-tooltip"});
             },
             tooltipContent: tooltipContent,
+            /* Every gap village of the area (the gap tab): fill by shortfall, the focused row. */
+            gapPoint: function (feature, latlng) {
+                var p = feature.properties || {};
+                return L.circleMarker(latlng, {
+                    className: "dxmap-gap-village",
+                    radius: p.focus ? 10 : 6,
+                    fillColor: p.fill || "#e34a33",
+                    fillOpacity: 0.9,
+                    color: p.focus ? FOCUS_COLOR : "#5a1a00",
+                    weight: p.focus ? 4 : 1,
+                });
+            },
+            gapFeature: function (feature, layer) {
+                var p = feature.properties || {};
+                layer.on("add", function () {
+                    var node = layer.getElement && layer.getElement();
+                    if (node) {
+                        node.setAttribute("data-code", String(p.code));
+                        node.setAttribute("aria-label", String(p.name));
+                    }
+                    if (p.focus && layer.bringToFront) {
+                        layer.bringToFront();
+                    }
+                });
+                layer.bindTooltip(function () {
+                    var box = el("div", "dxmap-tip");
+                    box.appendChild(el("div", "dxmap-tip-name", p.name));
+                    box.appendChild(el("div", null, p.shortfall_text));
+                    return box;
+                }, {sticky: true, direction: "top", className: "dxmap-tooltip"});
+            },
         },
     });
 })();

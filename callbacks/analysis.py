@@ -46,6 +46,8 @@ TAB_OUTPUTS = {
         Output(ids.GAP_GRID, "rowClassRules"),
         Output(ids.GAP_LEVEL, "options"),
         Output(ids.GAP_LEVEL, "value"),
+        Output(ids.GAP_POINTS, "data"),
+        Output(ids.GAP_GROUP, "options"),
     ),
     "trends": (
         Output(ids.TREND, "figure"),
@@ -57,7 +59,12 @@ GAP_STATES = (State(ids.GAP_GRID, "columnDefs"), State(ids.GAP_GRID, "dashGridOp
 
 
 def tab_values(
-    tab: str, view: Any, service: Any, gap_level: str | None, gap_grid: tuple[Any, Any]
+    tab: str,
+    view: Any,
+    service: Any,
+    gap_level: str | None,
+    gap_grid: tuple[Any, Any],
+    gap_group: str | None = None,
 ) -> list[Any]:
     """Return the values of ``TAB_OUTPUTS[tab]`` for ``view``."""
     if tab == "detail":
@@ -68,7 +75,7 @@ def tab_values(
         return [out["matrix"], out["figure"], out["title"], *picker(view, service)]
     if tab == "gaps":
         columns, options = gap_grid
-        out = gaps_panel(view, gap_level, service)
+        out = gaps_panel(view, gap_level, service, gap_group)
         return [
             out["summary"],
             out["rows"],
@@ -77,13 +84,20 @@ def tab_values(
             out["row_classes"],
             out["level_options"],
             no_update if out["level"] == gap_level else out["level"],
+            out["points"],
+            out["group_options"],
         ]
     out = trends_panel(view, service)
     return [out["figure"], out["note"], out["table"]]
 
 
 def tabs_outputs(
-    active: str | None, view: Any, service: Any, gap_level: str | None, gap_grid: tuple[Any, Any]
+    active: str | None,
+    view: Any,
+    service: Any,
+    gap_level: str | None,
+    gap_grid: tuple[Any, Any],
+    gap_group: str | None = None,
 ) -> list[Any]:
     """Return the values of every tab's outputs: the active tab's computed, the others unsent.
 
@@ -94,7 +108,7 @@ def tabs_outputs(
     values: list[Any] = []
     for key, outputs in TAB_OUTPUTS.items():
         if key == tab:
-            values += tab_values(key, view, service, gap_level, gap_grid)
+            values += tab_values(key, view, service, gap_level, gap_grid, gap_group)
         else:
             values += [no_update] * len(outputs)
     return values
@@ -111,6 +125,18 @@ def register(app: Dash, service: Any) -> None:
         *(Input(tab_id, "n_clicks") for _, tab_id, _ in TABS),
         Input(ids.SKIP_TO_TABLE, "n_clicks"),
         State(ids.PANEL, "data"),
+    )
+
+    app.clientside_callback(  # the gap villages are drawn while the gap tab is open
+        ClientsideFunction("dxmap", "gapLayer"),
+        Output(ids.GAP_VILLAGES, "data"),
+        Input(ids.GAP_POINTS, "data"),
+        Input(ids.PANEL, "data"),
+    )
+
+    app.clientside_callback(  # another unit: the panels beside the map scroll back to the top
+        ClientsideFunction("dxmap", "scrollPanels"),
+        Input(ids.VIEW, "data"),
     )
 
     app.clientside_callback(

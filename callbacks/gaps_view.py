@@ -100,8 +100,76 @@ def summary_text(
     )
 
 
-def gaps_panel(state: Mapping[str, Any], level: str | None, service: Any) -> dict[str, Any]:
-    """Return the gap register tab for a view: rows, columns, summary and level choices."""
+GROUPS = ("district", "commune")
+SHORTFALL_COLORS = ("#fdcc8a", "#fc8d59", "#e34a33", "#b30000")  # ColorBrewer OrRd: more is darker
+
+
+def group_rows(
+    rows: Sequence[Mapping[str, Any]], group: str | None, vintage: str, service: Any
+) -> list[dict[str, Any]]:
+    """Return the rows with ``group``: the name of the district or commune each lies in.
+
+    A row at or above the grouping level is its own group (a commune grouped by commune).
+    """
+    if group not in GROUPS:
+        return [dict(row) for row in rows]
+    out = []
+    for row in rows:
+        chain = service.lineage(vintage, row.get("parent_code"))
+        if row.get("level") == group:
+            name = row.get("name")
+        else:
+            name = next((u["name"] for u in chain if u.get("level") == group), None)
+        out.append({**row, "group": name or "–"})
+    return out
+
+
+def gap_points(
+    rows: Sequence[Mapping[str, Any]] | None, focus: str | None, lang: str
+) -> dict[str, Any]:
+    """Return every gap village as a GeoJSON point coloured by its shortfall (quantile classes).
+
+    ``properties``: code, name, shortfall, ``fill`` (darker: larger shortfall) and ``focus``
+    (the register row the map was moved to).
+    """
+    located = [r for r in rows or () if r.get("lat") is not None and r.get("lon") is not None]
+    ranked = sorted({float(r.get("shortfall") or 0) for r in located})
+    n = len(SHORTFALL_COLORS)
+
+    def color(value: float) -> str:
+        if len(ranked) <= 1:
+            return SHORTFALL_COLORS[-1]
+        return SHORTFALL_COLORS[min(n - 1, ranked.index(value) * n // len(ranked))]
+
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(r["lon"]), float(r["lat"])]},
+            "properties": {
+                "code": str(r["code"]),
+                "name": r.get("name"),
+                "level": "village",
+                "shortfall": r.get("shortfall"),
+                "shortfall_text": f"{t('gap_shortfall', lang)}: "
+                f"{format_number(r.get('shortfall'), lang, 0)} "
+                f"{r.get('shortfall_unit_vi' if lang == 'vi' else 'shortfall_unit_en') or ''}",
+                "fill": color(float(r.get("shortfall") or 0)),
+                "focus": str(r["code"]) == focus,
+            },
+        }
+        for r in located
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def gaps_panel(
+    state: Mapping[str, Any], level: str | None, service: Any, group: str | None = None
+) -> dict[str, Any]:
+    """Return the gap register tab for a view: rows, columns, summary and level choices.
+
+    ``points`` is the map layer of every gap village of the area; ``group`` ("district" or
+    "commune") groups the rows.
+    """
     lang, vintage = state["lang"], state["vintage"]
     levels = next((v["levels"] for v in service.vintages() if v["key"] == vintage), ())
     level = register_level(level, levels)
@@ -120,13 +188,21 @@ def gaps_panel(state: Mapping[str, Any], level: str | None, service: Any) -> dic
     shortfall_unit = (rows or [{}])[0].get(
         "shortfall_unit_vi" if lang == "vi" else "shortfall_unit_en", ""
     )
+    focus = (state.get("focus") or {}).get("code")
+    area_rows = (
+        service.analysis.gaps(state["indicator"], state["period"], vintage, "village", None)
+        if DEPTH.get(finest, 3) >= DEPTH["village"]
+        else None
+    )
     levels_shown = {row["level"] for row in rows or ()}
+    group = group if group in GROUPS and DEPTH.get(group, 0) < DEPTH.get(level, 0) else None
+    rows = group_rows(rows or [], group, vintage, service)
     return {
         "level": level,
         "level_options": gap_register.level_options(list(levels), lang),
         "rows": grid_rows(rows or [], lang),
         "columns": gap_register.column_defs(
-            lang, indicator["unit"], shortfall_unit or "", len(levels_shown) > 1
+            lang, indicator["unit"], shortfall_unit or "", len(levels_shown) > 1, group
         ),
         "summary": gap_register.summary(
             t(
@@ -138,11 +214,13 @@ def gaps_panel(state: Mapping[str, Any], level: str | None, service: Any) -> dic
             summary_text(rows, level, unit["name"] if unit else None, lang)
             if measured
             else t("gap_not_measured", lang, level=t(f"unit_level_{level}", lang).lower()),
-            t("gap_hint", lang),
+            t("gap_hint", lang) + (" " + t("gap_layer_legend", lang) if area_rows else ""),
         ),
         "grid_options": gap_register.grid_options(lang),
-        "row_classes": gap_register.row_classes((state.get("focus") or {}).get("code")),
+        "row_classes": gap_register.row_classes(focus),
         "scope": parent,
+        "points": gap_points(area_rows, focus, lang),
+        "group_options": gap_register.group_options(lang),
     }
 
 

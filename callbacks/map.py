@@ -12,9 +12,17 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from dash import ALL, ClientsideFunction, Dash, Input, Output, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, no_update
 
-from callbacks.map_view import Service, breadcrumb, geometry_url, map_frame, restyle, villages_url
+from callbacks.map_view import (
+    Service,
+    breadcrumb,
+    geometry_url,
+    map_frame,
+    restyle,
+    villages_url,
+    whole_area_name,
+)
 from layers import ids
 from layers.choropleth import (
     INSET_FIT_OPTIONS,
@@ -23,6 +31,7 @@ from layers.choropleth import (
     inset_style,
     viewport,
 )
+from layers.village_card import village_card
 
 MAP_OUTPUTS = (
     Output(ids.MAP_DATA, "data"),
@@ -36,6 +45,8 @@ MAP_OUTPUTS = (
     Output(ids.SUMMARY, "children"),
     Output(ids.NOTICE, "children"),
     Output(ids.ATTRIBUTION, "children"),
+    Output(ids.VILLAGE_CARD, "hidden"),
+    Output(ids.VILLAGE_BODY, "children"),
 )
 
 
@@ -85,10 +96,15 @@ def map_outputs(
     old_inset_fit: Mapping[str, Any] | None = None,
     *,
     table: bool = False,
+    playing: bool = False,
 ) -> tuple[list[Any], Any]:
-    """Return the values of ``MAP_OUTPUTS`` for ``view`` and the unit table (when ``table``)."""
+    """Return the values of ``MAP_OUTPUTS`` for ``view`` and the unit table (when ``table``).
+
+    ``playing``: the period slider plays, so the classes are held fixed across periods.
+    """
     frame = map_frame(view, service)
-    styled = restyle(view, frame, service, stamp=time.time_ns() // 1_000_000, table=table)
+    stamp = time.time_ns() // 1_000_000
+    styled = restyle(view, frame, service, stamp=stamp, table=table, playing=playing)
     inset = frame["inset"]
     values = [
         map_payload(frame, styled, service, prefix),
@@ -96,18 +112,46 @@ def map_outputs(
         _refit(viewport(inset["bounds"], INSET_FIT_OPTIONS) if inset else None, old_inset_fit),
         inset_style(bool(inset)),
         ", ".join(inset["names"]) if inset else no_update,
-        breadcrumb(frame, view["lang"]),
+        breadcrumb(frame, view["lang"], whole_area_name(service, view["vintage"], view["lang"])),
         styled["legend"],
         not styled["synthetic"],
         styled["summary"],
         styled["notice"],
         styled["attribution"],
+        *_village_outputs(view, service),
     ]
     return values, styled.get("table")
 
 
+def _village_outputs(view: Mapping[str, Any], service: Any) -> list[Any]:
+    """Return the village card's ``hidden`` and body for the view (hidden without a village)."""
+    code = view.get("village")
+    card = service.village_card(view["period"], view["vintage"], code) if code else None
+    if card is None:
+        return [True, []]
+    parent = service.unit(view["vintage"], card["parent_code"])
+    return [False, village_card(card, parent, view["lang"])]
+
+
 def register(app: Dash) -> None:
-    """Register the browser-side parts: draw the payload, and turn clicks into a target unit."""
+    """Register the browser-side parts: draw, turn clicks into a target, move the period slider.
+
+    The slider's ticks set the period control: one view change (one server callback) each.
+    """
+    app.clientside_callback(
+        ClientsideFunction("dxmap", "periodSlider"),
+        Output(ids.PERIOD, "value", allow_duplicate=True),
+        Output(ids.PERIOD_SLIDER, "value"),
+        Output(ids.PERIOD_TICK, "disabled"),
+        Output(ids.PERIOD_PLAY, "aria-pressed"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.PERIOD_SLIDER, "value"),
+        Input(ids.PERIOD_TICK, "n_intervals"),
+        Input(ids.PERIOD_PLAY, "n_clicks"),
+        State(ids.PERIOD_SLIDER, "marks"),
+        State(ids.PERIOD_TICK, "disabled"),
+        prevent_initial_call=True,
+    )
     app.clientside_callback(
         ClientsideFunction("dxmap", "applyMap"),
         Input(ids.MAP_DATA, "data"),
@@ -117,6 +161,8 @@ def register(app: Dash) -> None:
         Output(ids.NAV, "data"),
         Input(ids.UNITS, "clickData"),
         Input(ids.INSET_UNITS, "clickData"),
+        Input(ids.VILLAGES, "clickData"),
+        Input(ids.VILLAGE_CLOSE, "n_clicks"),
         Input({"type": ids.CRUMB, "index": ALL}, "n_clicks"),
         Input({"type": ids.PICK, "index": ALL}, "n_clicks"),
         prevent_initial_call=True,

@@ -32,6 +32,7 @@ class Service(Protocol):
     def values(self, *args: Any) -> dict[str, dict[str, Any]]: ...
     def village_values(self, *args: Any) -> dict[str, dict[str, Any]]: ...
     def search_entries(self, vintage: str) -> tuple[dict[str, Any], ...]: ...
+    def pooled_values(self, *args: Any) -> dict[str, float]: ...
 
 
 def map_frame(state: Mapping[str, Any], service: Service) -> dict[str, Any]:
@@ -136,6 +137,31 @@ def _classes_with(
     return assign_classes({c: r.get("value") for c, r in records.items()}, classification.breaks)
 
 
+def fixed_classification(
+    values: Mapping[str, float | None], pooled: Mapping[str, float], scheme: str
+) -> Classification:
+    """Classify ``values`` with the breaks of ``pooled`` (every period): colours compare."""
+    over_all = classify(dict(pooled), scheme)
+    classes = assign_classes(dict(values), over_all.breaks)
+    found = list(classes.values())
+    return Classification(
+        scheme=over_all.scheme,
+        breaks=over_all.breaks,
+        minimum=over_all.minimum,
+        classes=classes,
+        counts=tuple(found.count(i) for i in range(len(over_all.breaks))),
+        no_data=found.count(None),
+    )
+
+
+def covered_classes(villages: Mapping[str, Mapping[str, Any]]) -> dict[str, int | None]:
+    """Return village code → 1 covered, 0 not covered, ``None`` without a value."""
+    return {
+        code: None if rec.get("value") is None else int(rec["value"] > 0)
+        for code, rec in villages.items()
+    }
+
+
 def _summary_record(
     state: Mapping[str, Any], frame: Mapping[str, Any], service: Service, polygons: Mapping
 ) -> tuple[str, Mapping[str, Any] | None]:
@@ -159,11 +185,15 @@ def restyle(
     stamp: int = 0,
     *,
     table: bool = True,
+    playing: bool = False,
 ) -> dict[str, Any]:
     """Return everything that changes with the values: hideouts, legend, badge, table, summary.
 
     ``table=False`` leaves out the unit table (its tab is hidden): ``"table"`` is then ``None``.
+    ``playing`` (the period slider plays) holds the classes fixed across periods: the breaks
+    are computed once over every period of the indicator on the level (cached on the service).
     """
+    fixed = False
     lang = state["lang"]
     indicator = service.indicator(state["indicator"]) or {
         "name_vi": state["indicator"],
@@ -177,22 +207,43 @@ def restyle(
     polygons = service.values(*args, frame["level"], frame["parent"]) if frame["level"] else {}
     villages = service.village_values(*args, frame["leaf"]) if frame["leaf"] else {}
     focus = villages if frame["leaf"] else polygons
-    classification = classify(
-        {c: r.get("value") for c, r in focus.items()},
-        state["scheme"],
-        met={c: r.get("met") for c, r in focus.items()},
-    )
-    n_classes = 2 if classification.scheme == "target" else len(classification.breaks)
-    colors = legend.class_colors(n_classes, classification.scheme, indicator["direction"])
-    polygon_classes = (
-        _classes_with(classification, polygons) if frame["leaf"] else classification.classes
-    )
-    plain = {
-        "scheme": classification.scheme,
-        "ranges": classification.ranges(),
-        "counts": list(classification.counts),
-        "no_data": classification.no_data,
-    }
+    binary = bool(frame["leaf"]) and indicator.get("kind") == "share_of_villages"
+    if binary:  # a village is covered or not: two classes, never "0,0 %" / "100,0 %"
+        village_classes = covered_classes(villages)
+        colors = list(legend.COVERED_COLORS)
+        polygon_classes: dict[str, int | None] = dict.fromkeys(polygons)  # context only
+        plain = legend.covered_counts(village_classes)
+        focus_classes = village_classes
+    else:
+        fixed = playing and not frame["leaf"] and state["scheme"] != "target" and frame["level"]
+        classification = (
+            fixed_classification(
+                {c: r.get("value") for c, r in focus.items()},
+                service.pooled_values(
+                    state["indicator"], state["vintage"], frame["level"], frame["parent"]
+                ),
+                state["scheme"],
+            )
+            if fixed
+            else classify(
+                {c: r.get("value") for c, r in focus.items()},
+                state["scheme"],
+                met={c: r.get("met") for c, r in focus.items()},
+            )
+        )
+        n_classes = 2 if classification.scheme == "target" else len(classification.breaks)
+        colors = legend.class_colors(n_classes, classification.scheme, indicator["direction"])
+        polygon_classes = (
+            _classes_with(classification, polygons) if frame["leaf"] else classification.classes
+        )
+        village_classes = _classes_with(classification, villages)
+        focus_classes = classification.classes
+        plain = {
+            "scheme": classification.scheme,
+            "ranges": classification.ranges(),
+            "counts": list(classification.counts),
+            "no_data": classification.no_data,
+        }
     level_key = "village" if frame["leaf"] else (frame["level"] or "commune")
     rows = legend.legend_rows(plain, colors, unit_sign, lang)
     count_noun = t("count_villages" if frame["leaf"] else "count_units", lang)
@@ -207,8 +258,7 @@ def restyle(
     )
     labels = legend.class_labels(plain, unit_sign, lang)
     table_classes = {
-        code: None if c is None else (colors[c], labels[c])
-        for code, c in classification.classes.items()
+        code: None if c is None else (colors[c], labels[c]) for code, c in focus_classes.items()
     }
     focused = (state.get("focus") or {}).get("code")
     compared = tuple(state.get("compare") or ())
@@ -222,8 +272,18 @@ def restyle(
         None,
     )
     if state.get("moved_from"):
-        shown_name = frame["unit"]["name"] if frame["unit"] else t("whole_area", lang)
+        shown_name = (
+            frame["unit"]["name"]
+            if frame["unit"]
+            else whole_area_name(service, state["vintage"], lang)
+        )
         notice.append(t("notice_unit_moved", lang, name=shown_name))
+    moved = state.get("compare_moved") or {}
+    if moved.get("kept"):
+        names = [(service.unit(state["vintage"], c) or {}).get("name") or c for c in moved["kept"]]
+        notice.append(t("notice_compare_moved", lang, kept=", ".join(names)))
+    if moved.get("dropped"):
+        notice.append(t("notice_compare_dropped", lang, dropped=", ".join(moved["dropped"])))
     if found is not None and found.get("former"):
         notice.append(t("notice_former_name", lang, former=found["former"], name=found["name"]))
     if frame["level"] and not any(r.get("value") is not None for r in polygons.values()):
@@ -247,24 +307,37 @@ def restyle(
         ),
         "villages_hideout": choropleth.hideout(
             villages,
-            _classes_with(classification, villages),
+            village_classes,
             colors,
             unit=unit_sign,
             lang=lang,
+            selected=state.get("village"),
             focus=focused,
             stamp=stamp,
+            binary=binary,
         ),
         "legend": legend.legend(
-            name, f"{state['period']} · {t(f'level_{level_key}', lang)}", rows, count_noun, lang
+            name,
+            f"{state['period']} · {t(f'level_{level_key}', lang)}"
+            + (f" · {t('legend_fixed', lang)}" if fixed else ""),
+            rows,
+            count_noun,
+            lang,
         ),
         "synthetic": any(rec.get("provenance") == "synthetic" for rec in shown),
         "table": tables.unit_table(
-            table_rows, caption, unit_sign, lang, table_classes, pickable=not frame["leaf"]
+            table_rows,
+            caption,
+            unit_sign,
+            lang,
+            table_classes,
+            pickable=not frame["leaf"],
+            binary=binary,
         )
         if table
         else None,
         "summary": tables.summary(
-            summary_name or t("whole_area", lang),
+            summary_name or whole_area_name(service, state["vintage"], lang),
             name,
             state["period"],
             summary_rec,
@@ -278,9 +351,24 @@ def restyle(
     }
 
 
-def breadcrumb(frame: Mapping[str, Any], lang: str) -> list[Any]:
-    """Return the breadcrumb of the frame (the root falls back to "whole area")."""
+def whole_area_name(service: Any, vintage: str, lang: str) -> str:
+    """Return what the whole area is called: its root unit's name, else the area's own name.
+
+    "Toàn tỉnh" ("whole province") is said only of a vintage whose root is a province.
+    """
+    root = service.root(vintage)
+    if root is not None and root.get("level") == "province":
+        return t("whole_area", lang)
+    if root is not None and root.get("name"):
+        return str(root["name"])
+    area = service.area() if hasattr(service, "area") else None
+    name = getattr(area, "name_vi" if lang == "vi" else "name_en", "") if area else ""
+    return str(name) if name else t("whole_area_any", lang)
+
+
+def breadcrumb(frame: Mapping[str, Any], lang: str, whole: str | None = None) -> list[Any]:
+    """Return the breadcrumb of the frame (the root falls back to ``whole``, the area's name)."""
     chain = [dict(crumb) for crumb in frame["chain"]]
     if chain and not chain[0]["name"]:
-        chain[0]["name"] = t("whole_area", lang)
+        chain[0]["name"] = whole or t("whole_area_any", lang)
     return controls.breadcrumb(chain)

@@ -25,6 +25,7 @@ from callbacks.view_state import (
     View,
     clicked_code,
     default_state,
+    parse_camera,
     parse_query,
     search_target,
     with_controls,
@@ -46,6 +47,7 @@ class UnitLookup(Protocol):
 
     def unit(self, vintage: str, code: str | None) -> dict[str, Any] | None: ...
     def translate_unit(self, code: str, from_vintage: str, to_vintage: str) -> str | None: ...
+    def village_unit(self, vintage: str, code: str) -> str | None: ...
 
 
 def navigate(
@@ -75,6 +77,10 @@ def navigate(
         if not trigger_value:  # a crumb or table button was (re)drawn, not clicked
             return None
         state = _unit_state(current, str(trigger.get("index") or ""))
+    elif trigger == ids.NAV and "village" in (inputs.get("nav") or {}):  # a village's card
+        state = _village_state(current, str(inputs["nav"]["village"] or ""), units)
+        if state is None:
+            return None
     elif trigger == ids.NAV:  # a map click, breadcrumb or table button, read in the browser
         code = (inputs.get("nav") or {}).get("code")
         if code is None or (code or None) == current.get("unit"):
@@ -102,21 +108,30 @@ def navigate(
         target = focus_target(row, parent)
         if target is None:
             return None
-        state = {**with_unit(current, target[0]), "focus": target[1]}
+        # A row is a focus: the map fits it, the register (scoped by the unit) stays whole.
+        state = {**current, "focus": target[1]}
     else:
         state = with_controls(current, inputs, choices)
         if state["vintage"] != current.get("vintage"):
             state.pop("focus", None)
-            state["compare"] = [
-                code
-                for old in state.get("compare") or ()
-                if (code := units.translate_unit(old, current["vintage"], state["vintage"]))
-            ]
+            before = list(state.get("compare") or ())
+            old_vintage, new_vintage = current["vintage"], state["vintage"]
+            walked = {c: units.translate_unit(c, old_vintage, new_vintage) for c in before}
+            state["compare"] = list(dict.fromkeys(code for code in walked.values() if code))
+            if any(walked[c] != c for c in before):  # say what the crosswalk changed
+                state["compare_moved"] = {
+                    "kept": [c for c in state["compare"] if c not in before],
+                    "dropped": [c for c in before if not walked[c]],
+                }
         if state["vintage"] != current.get("vintage") and state.get("unit"):
             old = state["unit"]
             state["unit"] = units.translate_unit(old, current["vintage"], state["vintage"])
             if state["unit"] != old:  # merged or gone: say what is shown instead
                 state["moved_from"] = old
+        if state["vintage"] != current.get("vintage") and state.get("village"):
+            parent = units.village_unit(state["vintage"], state["village"])
+            state["village"] = state["village"] if parent else None
+            state["unit"] = parent or state.get("unit")
     if state.get("unit") and units.unit(state["vintage"], state["unit"]) is None:
         state["unit"] = None
     state["compare"] = same_level(state.get("compare"), state["vintage"], units)
@@ -130,6 +145,18 @@ def _unit_state(current: Mapping[str, Any], code: str) -> dict[str, Any]:
     state = with_unit(current, code)
     state.pop("focus", None)
     return state
+
+
+def _village_state(
+    current: Mapping[str, Any], code: str, units: UnitLookup
+) -> dict[str, Any] | None:
+    """Open the card of village ``code`` ("" closes it), on the map of the unit it lies in."""
+    if not code:
+        return {**current, "village": None} if current.get("village") else None
+    parent = units.village_unit(current["vintage"], code)
+    if parent is None or code == current.get("village"):
+        return None
+    return {**current, "unit": parent, "village": code}
 
 
 def _compared(trigger: str, inputs: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
@@ -160,14 +187,16 @@ VIEW_INPUTS = (
     Input(ids.GAP_GRID, "selectedRows"),
     Input(ids.PANEL, "data"),
     Input(ids.GAP_LEVEL, "value"),
+    Input(ids.GAP_GROUP, "value"),
 )
 VIEW_STATES = (
     State(ids.VIEW, "data"),
     State(ids.MAP, "viewport"),
     State(ids.INSET_MAP, "viewport"),
+    State(ids.PERIOD_TICK, "disabled"),  # the period slider is playing: classes held fixed
     *GAP_STATES,
 )
-TAB_TRIGGERS = (ids.PANEL, ids.GAP_LEVEL)  # what changes only the shown tab
+TAB_TRIGGERS = (ids.PANEL, ids.GAP_LEVEL, ids.GAP_GROUP)  # what changes only the shown tab
 
 
 SAME_FRAME = {"scheme", "indicator", "period", "compare"}  # keys that leave the frame as it is
@@ -215,8 +244,8 @@ def register(
     def update_view(*args: Any) -> tuple[Any, ...]:
         """Fold the event that fired into the view and send back everything that follows."""
         search, indicator, period, vintage, scheme, lang = args[:6]
-        nav, picked, compare, _add, ranking, gap_rows, panel, gap_level = args[6:14]
-        stored, old_fit, old_inset_fit, *gap_grid = args[14:]
+        nav, picked, compare, _add, ranking, gap_rows, panel, gap_level, gap_group = args[6:15]
+        stored, old_fit, old_inset_fit, paused, *gap_grid = args[15:]
         trigger = ctx.triggered_id
         value = ctx.triggered[0]["value"] if ctx.triggered else None
         controls = {
@@ -261,10 +290,15 @@ def register(
                 None if trigger == ids.SEARCH else no_update,
                 view.to_store(),
             ]
-            map_values, _ = map_outputs(view, service, prefix, old_fit, old_inset_fit)
+            map_values, _ = map_outputs(
+                view, service, prefix, old_fit, old_inset_fit, playing=paused is False
+            )
             changed = _changed_keys(current, view)
             for index in _unchanged_map_outputs(changed):
                 map_values[index] = no_update
+            camera = parse_camera(search) if from_url else None
+            if camera is not None:  # a shared link opens where it was shared (z, lat, lon)
+                map_values[1] = camera
             labels = label_outputs(view, current or default_state(allowed()), keys, service)
             rest = [*map_values, no_update, *labels, *[no_update] * tab_count]
             if changed == {"scheme"} and active_tab(panel) != "table":
@@ -275,6 +309,6 @@ def register(
             _, rest[table_at] = map_outputs(view, service, prefix, table=True)
         else:
             rest[table_at + 1 + len(LABEL_OUTPUTS) :] = tabs_outputs(
-                tab, view, service, gap_level, tuple(gap_grid)
+                tab, view, service, gap_level, tuple(gap_grid), gap_group
             )
         return (*nav_values, *rest)

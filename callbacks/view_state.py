@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-QUERY_KEYS = ("indicator", "period", "vintage", "unit", "scheme", "lang", "compare")
-CODE_KEYS = ("unit", "compare")  # validated against the units of the vintage, not a list
+QUERY_KEYS = ("indicator", "period", "vintage", "unit", "scheme", "lang", "compare", "village")
+CODE_KEYS = ("unit", "compare", "village")  # validated against the vintage's units and villages
 MAX_COMPARE = 12
 SCHEMES = ("quantiles", "equal", "jenks", "target")
 LANGS = ("vi", "en")
@@ -32,6 +32,8 @@ class Choices:
     schemes: Sequence[str] = SCHEMES
     langs: Sequence[str] = LANGS
     unit_exists: Callable[[str, str], bool] = field(default=lambda vintage, code: True)
+    # vintage, village code -> the unit the village lies in (None: no such village)
+    village_unit: Callable[[str, str], str | None] = field(default=lambda vintage, code: None)
 
     def allowed(self, key: str) -> Sequence[str]:
         """Return the allowed values of one query key (not ``unit`` or ``compare``)."""
@@ -44,7 +46,7 @@ class Choices:
         }[key]
 
 
-NOTE_KEYS = ("focus", "found_as", "moved_from")  # one-step notes, never in the URL
+NOTE_KEYS = ("focus", "found_as", "moved_from", "compare_moved")  # one-step notes, not in URLs
 FIELDS = (*QUERY_KEYS, *NOTE_KEYS)
 
 
@@ -72,9 +74,11 @@ class View(Mapping[str, Any]):
     lang: str
     unit: str | None = None
     compare: tuple[str, ...] | None = None
+    village: str | None = None
     focus: Mapping[str, Any] | None = None
     found_as: str | None = None
     moved_from: str | None = None
+    compare_moved: Mapping[str, Any] | None = None  # {"kept": new codes, "dropped": old codes}
 
     def __post_init__(self) -> None:
         if self.compare is not None and not isinstance(self.compare, tuple):
@@ -119,6 +123,14 @@ class View(Mapping[str, Any]):
         for code in values.get("compare") or ():
             if not choices.unit_exists(values["vintage"], str(code)):
                 raise ViewError("compare", f"{code!r} is not a unit of vintage {values['vintage']}")
+        village = values.get("village") or None
+        if village is not None:
+            parent = choices.village_unit(values["vintage"], str(village))
+            if parent is None:
+                raise ViewError(
+                    "village", f"{village!r} is not a village of vintage {values['vintage']}"
+                )
+            values = {**values, "unit": parent}
         return cls.of(values)
 
     def replace(self, **changes: Any) -> View:
@@ -172,7 +184,33 @@ def parse_query(search: str | None, choices: Choices) -> View:
     if compare:
         codes = [c for c in split_codes(compare[-1]) if choices.unit_exists(state["vintage"], c)]
         state["compare"] = codes or None
+    village = query.get("village")
+    if village:  # a village opens its card, on the map of the unit it lies in
+        code = village[-1].strip()
+        parent = choices.village_unit(state["vintage"], code) if code else None
+        if parent is not None:
+            state["village"], state["unit"] = code, parent
     return View.of(state)
+
+
+CAMERA_KEYS = ("z", "lat", "lon")  # the map's zoom and centre: in the URL, never in the View
+
+
+def parse_camera(search: str | None) -> dict[str, Any] | None:
+    """Return the map's zoom and centre a URL asks for (``z``, ``lat``, ``lon``), or ``None``.
+
+    The browser keeps them in the URL as the map moves (``history.replaceState``); the server
+    reads them only when a link opens, so that it opens where it was shared. Values out of range
+    or not numbers are ignored (the map then fits the view).
+    """
+    query = parse_qs((search or "").lstrip("?"))
+    try:
+        zoom, lat, lon = (float(query[key][-1]) for key in CAMERA_KEYS)
+    except (KeyError, ValueError):
+        return None
+    if not (0 <= zoom <= 22 and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return {"center": [lat, lon], "zoom": zoom, "transition": "setView"}
 
 
 def split_codes(text: str | None) -> list[str]:
@@ -207,8 +245,12 @@ def with_controls(
 
 
 def with_unit(state: Mapping[str, Any], code: str | None) -> dict[str, Any]:
-    """Return ``state`` with ``code`` selected (``None`` or "" for the whole area)."""
-    return {**state, "unit": code or None}
+    """Return ``state`` with ``code`` selected (``None`` or "" for the whole area).
+
+    Another unit closes the village card (a village belongs to the unit it was opened on).
+    """
+    village = state.get("village") if (code or None) == state.get("unit") else None
+    return {**state, "unit": code or None, "village": village}
 
 
 def search_target(value: str | None) -> str | None:

@@ -33,6 +33,8 @@ TOOLTIP_KEYS = (
     "met",
     "not_met",
     "over_100",
+    "covered",
+    "not_covered",
 )
 DEFAULT_BOUNDS = [[8.2, 102.1], [23.4, 109.5]]  # Vietnam, until the area's bounds are known
 HOVER_STYLE = {"weight": 3, "color": "#1a1a1a"}
@@ -80,15 +82,18 @@ def hideout(
     focus: str | None = None,
     marked: Sequence[str] = (),
     stamp: int = 0,
+    binary: bool = False,
 ) -> dict[str, Any]:
     """Return the ``hideout`` of a layer: values, class colours, selection and tooltip labels.
 
     ``focus`` is the feature a gap-register row points to (outlined), ``marked`` the units being
     compared (dashed outline). ``stamp`` (server time in ms) lets the browser tell the newest
-    hideout from a stale one.
+    hideout from a stale one. ``binary`` (villages of a share-of-villages indicator) makes the
+    tooltip read covered / not covered instead of 100 % / 0 %.
     """
     return {
         "stamp": stamp,
+        "binary": binary,
         "values": compact_values(records, classes),
         "colors": list(colors),
         "noData": NO_DATA_COLOR,
@@ -159,6 +164,17 @@ def villages_layer() -> dl.GeoJSON:
     )
 
 
+def gap_layer() -> dl.GeoJSON:
+    """Return the layer of every gap village of the area (drawn while the gap tab is open)."""
+    return dl.GeoJSON(
+        id=ids.GAP_VILLAGES,
+        data=None,
+        pointToLayer=JS("gapPoint"),
+        onEachFeature=JS("gapFeature"),
+        bubblingMouseEvents=False,
+    )
+
+
 def map_container(
     units: dl.GeoJSON,
     villages: dl.GeoJSON,
@@ -172,7 +188,9 @@ def map_container(
     children: list[Any] = []
     if tile_url:
         children.append(dl.TileLayer(url=tile_url, attribution=tile_attribution or None))
-    children.extend([units, villages, dl.ScaleControl(position="bottomleft", imperial=False)])
+    children.extend(
+        [units, villages, gap_layer(), dl.ScaleControl(position="bottomleft", imperial=False)]
+    )
     return dl.MapContainer(
         id=ids.MAP,
         children=children,

@@ -33,13 +33,36 @@ def _number_column(field: str, header: str, lang: str, decimals: int, suffix: st
     }
 
 
-def column_defs(lang: str, unit: str, shortfall_unit: str, show_level: bool) -> list[dict]:
-    """Return the grid's columns in ``lang`` (values with ``unit``, shortfall in its unit)."""
+def column_defs(
+    lang: str, unit: str, shortfall_unit: str, show_level: bool, group: str | None = None
+) -> list[dict]:
+    """Return the grid's columns in ``lang`` (values with ``unit``, shortfall in its unit).
+
+    ``group`` ("district" or "commune") adds the group's column first: rows sort by it, then by
+    shortfall, so each district's or commune's rows stand together.
+    """
     decimals = 1 if unit == "%" else 0
     suffix = " %" if unit == "%" else ""
     shortfall = _number_column("shortfall", t("gap_shortfall", lang), lang, 0, "")
     shortfall.update(headerTooltip=shortfall_unit, sort="desc", width=124)
+    grouped: list[dict] = []
+    if group:
+        shortfall["sortIndex"] = 1
+        grouped.append(
+            {
+                "field": "group",
+                "headerName": t(f"gap_group_{group}", lang),
+                "filter": "agTextColumnFilter",
+                "sort": "asc",
+                "sortIndex": 0,
+                "pinned": "left",
+                "width": 120,
+                "tooltipField": "group",
+                "cellClass": "dxmap-grid-group",
+            }
+        )
     return [
+        *grouped,
         {
             "field": "name",
             "headerName": t("name", lang),
@@ -114,6 +137,14 @@ def level_options(levels: tuple[str, ...] | list[str], lang: str) -> list[dict[s
         {"label": t(f"unit_level_{level}", lang), "value": level}
         for level in GAP_LEVELS
         if level in levels or level == "village"
+    ]
+
+
+def group_options(lang: str) -> list[dict[str, str]]:
+    """Return the register's grouping choices: none, by district, by commune."""
+    return [
+        {"label": t(f"gap_group_{key}", lang), "value": key}
+        for key in ("none", "district", "commune")
     ]
 
 

@@ -338,6 +338,45 @@ TEXTS: dict[str, dict[str, str]] = {
         "vi": "Không tạo được tệp do lỗi máy chủ; vui lòng thử lại.",
         "en": "The file could not be created (server error); please try again.",
     },
+    # helper mapux: village card, covered / not covered, gap villages, keyboard, period slider
+    "covered": {"vi": "Được phủ sóng", "en": "Covered"},
+    "not_covered": {"vi": "Chưa phủ sóng", "en": "Not covered"},
+    "village_card": {"vi": "Thông tin thôn, ấp", "en": "Village card"},
+    "village_in": {"vi": "Thuộc", "en": "In"},
+    "village_households": {"vi": "Số hộ gia đình", "en": "Households"},
+    "village_adults": {"vi": "Số người trưởng thành", "en": "Adults"},
+    "village_register": {"vi": "Sổ thôn, ấp", "en": "Village register"},
+    "village_indicators": {"vi": "Chỉ tiêu theo thôn, ấp", "en": "Village indicators"},
+    "village_source": {"vi": "Nguồn", "en": "Source"},
+    "village_close": {"vi": "Đóng thông tin thôn, ấp", "en": "Close the village card"},
+    "village_none": {
+        "vi": "Chưa có chỉ tiêu nào đo theo thôn, ấp.",
+        "en": "No indicator is measured per village.",
+    },
+    "gap_group_by": {"vi": "Nhóm theo", "en": "Group by"},
+    "gap_group_none": {"vi": "Không nhóm", "en": "No grouping"},
+    "gap_group_district": {"vi": "Huyện", "en": "District"},
+    "gap_group_commune": {"vi": "Xã", "en": "Commune"},
+    "gap_layer_legend": {
+        "vi": "Thôn, ấp chưa đạt mục tiêu (màu đậm: thiếu nhiều hơn)",
+        "en": "Villages below target (darker: larger shortfall)",
+    },
+    "period_play": {"vi": "Phát các kỳ", "en": "Play the periods"},
+    "period_pause": {"vi": "Dừng", "en": "Pause"},
+    "period_slider": {"vi": "Kỳ số liệu", "en": "Period"},
+    "legend_fixed": {
+        "vi": "Khoảng phân lớp giữ nguyên qua các kỳ",
+        "en": "Classes held fixed across periods",
+    },
+    "notice_compare_moved": {
+        "vi": "Đã chuyển danh sách so sánh sang ranh giới mới: {kept}",
+        "en": "The comparison was carried to the new boundaries: {kept}",
+    },
+    "whole_area_any": {"vi": "Toàn khu vực", "en": "Whole area"},
+    "notice_compare_dropped": {
+        "vi": "Bỏ khỏi so sánh (không có đơn vị tương ứng): {dropped}",
+        "en": "Dropped from the comparison (no matching unit): {dropped}",
+    },
 }
 
 

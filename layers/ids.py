@@ -21,6 +21,9 @@ PERIOD = "period"
 VINTAGE = "vintage"
 SCHEME = "scheme"
 NOTICE = "notice"
+PERIOD_SLIDER = "period-slider"  # the periods on the map, with a play button
+PERIOD_PLAY = "period-play"
+PERIOD_TICK = "period-tick"  # dcc.Interval: one period per tick while playing
 
 # Map
 MAP = "map"
@@ -33,6 +36,10 @@ INSET_MAP = "inset-map"
 INSET_UNITS = "inset-units-layer"
 INSET_LABEL = "inset-label"
 BREADCRUMB = "breadcrumb"
+VILLAGE_CARD = "village-card"  # the card of a clicked village (village=CODE in the URL)
+VILLAGE_BODY = "village-card-body"
+VILLAGE_TITLE = "village-card-title"
+VILLAGE_CLOSE = "village-card-close"
 
 # Detail
 SUMMARY = "summary"
@@ -67,6 +74,9 @@ GAP_CSV = "gap-csv"
 GAP_XLSX = "gap-xlsx"
 GAP_GEOJSON = "gap-geojson"
 GAP_DOWNLOAD = "gap-download"
+GAP_GROUP = "gap-group"  # group the register's rows by district or commune
+GAP_POINTS = "gap-points"  # every gap village of the area (a store; drawn while the tab is open)
+GAP_VILLAGES = "gap-villages-layer"
 # Trends tab
 TREND = "trend"
 TREND_NOTE = "trend-note"

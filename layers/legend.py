@@ -22,6 +22,18 @@ SEQUENTIAL: dict[int, tuple[str, ...]] = {
 }
 # Blue / orange: distinguishable with every common colour-vision deficiency.
 TARGET_COLORS = ("#e66101", "#2c7fb8")  # index 0 not met, 1 met
+COVERED_COLORS = ("#e66101", "#2c7fb8")  # a village: index 0 not covered, 1 covered
+
+
+def covered_counts(classes: Mapping[str, int | None]) -> dict[str, Any]:
+    """Return the plain classes of covered (1) / not covered (0) villages for the legend."""
+    values = list(classes.values())
+    return {
+        "scheme": "covered",
+        "ranges": [],
+        "counts": [values.count(0), values.count(1)],
+        "no_data": values.count(None),
+    }
 
 
 def class_colors(n_classes: int, scheme: str, direction: str = "higher") -> list[str]:
@@ -49,6 +61,8 @@ def class_labels(classes: Mapping[str, Any], unit: str, lang: str) -> list[str]:
     """Return the label of each class by index ("84,8 % – 92,0 %"; met / not met for targets)."""
     if classes["scheme"] == "target":
         return [t("not_met", lang), t("met", lang)]
+    if classes["scheme"] == "covered":
+        return [t("not_covered", lang), t("covered", lang)]
     ranges = classes["ranges"]
     if unit != "%" and ranges and all(float(b).is_integer() for b in (ranges[0][0], ranges[-1][1])):
         return _count_labels(ranges, lang)  # counts (teams): whole numbers, no "90,8"
@@ -84,10 +98,11 @@ def legend_rows(
     and ``no_data``.
     """
     rows: list[dict[str, Any]] = []
-    if classes["scheme"] == "target":
+    if classes["scheme"] in ("target", "covered"):
         counts = list(classes["counts"]) or [0, 0]
-        rows.append({"color": colors[1], "label": t("met", lang), "count": counts[1]})
-        rows.append({"color": colors[0], "label": t("not_met", lang), "count": counts[0]})
+        no, yes = class_labels(classes, unit, lang)
+        rows.append({"color": colors[1], "label": yes, "count": counts[1]})
+        rows.append({"color": colors[0], "label": no, "count": counts[0]})
     else:
         labels = class_labels(classes, unit, lang)
         for label, count, color in zip(labels, classes["counts"], colors, strict=False):

@@ -28,6 +28,12 @@ def _num_den(rec: Mapping[str, Any], lang: str) -> str:
     )
 
 
+def _value_text(value: float | None, unit: str, lang: str, binary: bool) -> str:
+    if binary and value is not None:
+        return t("covered" if value > 0 else "not_covered", lang)
+    return format_value(value, unit, lang)
+
+
 def sort_rows(
     rows: Sequence[Mapping[str, Any]], direction: str = "higher"
 ) -> list[Mapping[str, Any]]:
@@ -70,11 +76,13 @@ def unit_table(
     lang: str,
     classes: Mapping[str, tuple[str, str] | None] | None = None,
     pickable: bool = False,
+    binary: bool = False,
 ) -> list[Any]:
     """Return the table of the units or villages on the map: values, targets and map classes.
 
     ``classes`` maps a code to its class's (colour, label) on the map; ``pickable`` makes each
-    name a button that selects the unit.
+    name a button that selects the unit; ``binary`` (villages of a share-of-villages indicator)
+    lists each village as covered / not covered rather than 100 % / 0 %.
     """
     keys = ["name", "value", "num_den", "target", "met_short", "provenance"]
     if classes is not None:
@@ -86,7 +94,7 @@ def unit_table(
     for row in rows:
         cells = [
             _name_cell(row, pickable),
-            html.Td(format_value(row.get("value"), unit, lang), className="dxmap-num"),
+            html.Td(_value_text(row.get("value"), unit, lang, binary), className="dxmap-num"),
             html.Td(_num_den(row, lang), className="dxmap-num"),
             html.Td(
                 "–" if row.get("target") is None else format_value(row["target"], unit, lang),

@@ -21,7 +21,7 @@ from geodata.areas.stored import StoredArea, stored_area
 from geodata.areas.vintages import stored_vintages
 from geodata.catalogue.indicators import INDICATOR_TEXT_FIELDS, PILLARS, catalogue_indicators
 from geodata.exports import write as exports
-from geodata.service import features
+from geodata.service import features, village_card
 from geodata.service.analysis import AnalysisCache
 from geodata.store.models import ImportBatch, Layer, Observation
 from geodata.values import queries as value_queries
@@ -103,6 +103,13 @@ class MapService:
         self._area = lru_cache(maxsize=1)(lambda: self._read(stored_area))
         self._values = lru_cache(maxsize=1024)(self._unit_values)
         self._village_values = lru_cache(maxsize=1024)(self._villages_values)
+        self._pooled = lru_cache(maxsize=256)(self._pool)
+        self._village = lru_cache(maxsize=1024)(
+            lambda _version, vintage, code: self._read(village_card.village_record, vintage, code)
+        )
+        self._sources = lru_cache(maxsize=2)(
+            lambda _version: self._read(village_card.source_titles)
+        )
         # Scorecards, comparisons, gap registers and trends (keyed by the data version too).
         self.analysis = AnalysisCache(engine, self.data_version)
 
@@ -266,6 +273,26 @@ class MapService:
         """
         return self._values(self.data_version(), indicator, period, vintage, level, parent_code)
 
+    def pooled_values(
+        self, indicator: str, vintage: str, level: str, parent_code: str | None
+    ) -> dict[str, float]:
+        """Return every value of one indicator on one level over all periods (``code@period``).
+
+        Class breaks computed over these stay fixed across periods, so that colours compare
+        while the period slider plays (cached per data version).
+        """
+        return self._pooled(self.data_version(), indicator, vintage, level, parent_code)
+
+    def _pool(
+        self, _version: object, indicator: str, vintage: str, level: str, parent: str | None
+    ) -> dict[str, float]:
+        return {
+            f"{code}@{period}": rec["value"]
+            for period in self.periods()
+            for code, rec in self.values(indicator, period, vintage, level, parent).items()
+            if rec.get("value") is not None
+        }
+
     def _villages_values(
         self, _version: object, indicator: str, period: str, vintage: str, unit_code: str
     ) -> dict[str, dict[str, Any]]:
@@ -281,6 +308,44 @@ class MapService:
     ) -> dict[str, dict[str, Any]]:
         """Return village code → value record for the villages of ``unit_code``."""
         return self._village_values(self.data_version(), indicator, period, vintage, unit_code)
+
+    def village(self, vintage: str, code: str | None) -> dict[str, Any] | None:
+        """Return a village of the register (code, name, households, adults, parent_code…)."""
+        if not code:
+            return None
+        return self._village(self.data_version(), vintage, str(code))
+
+    def village_unit(self, vintage: str, code: str | None) -> str | None:
+        """Return the unit of ``vintage`` that village ``code`` lies in (``None``: no village)."""
+        village = self.village(vintage, code)
+        return str(village["parent_code"]) if village else None
+
+    def village_card(self, period: str, vintage: str, code: str) -> dict[str, Any] | None:
+        """Return a village's card: its register entry and its status on each village indicator.
+
+        Parameters
+        ----------
+        period, vintage : str
+            What the map shows.
+        code : str
+            The village code.
+
+        Returns
+        -------
+        dict or None
+            See :func:`geodata.service.village_card.village_card`; ``None`` for an unknown
+            village.
+        """
+        village = self.village(vintage, code)
+        if village is None:
+            return None
+        measured = [i for i in self.indicators() if i.get("finest_level") == "village"]
+        return village_card.village_card(
+            village,
+            measured,
+            lambda key: self.village_values(key, period, vintage, village["parent_code"]),
+            self._sources(self.data_version()),
+        )
 
     # -- exports --------------------------------------------------------------------------------
 

@@ -138,15 +138,15 @@ def test_gap_register_lists_the_uncovered_villages_and_a_row_moves_the_map(
     assert f"{len(uncovered)} thôn, ấp" in duo.find_element(f"#{ids.GAP_SUMMARY}").text
 
     code = sorted(uncovered)[0]
-    commune = code.split("-")[0]
     cell = f"#{ids.GAP_GRID} .ag-center-cols-container .ag-row[row-id='{code}'] .ag-cell"
     duo.driver.execute_script(
         "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})", cell
     )
     duo.driver.find_element(By.CSS_SELECTOR, cell).click()
-    wait(duo, lambda: f"unit={commune}" in duo.driver.current_url)  # drilled to its commune
-    point = f"{VILLAGES}[data-code='{code}']"
-    wait(duo, lambda: count(duo, point) == 1)
+    # every gap village of the area is on the map at once, coloured by shortfall
+    gap_points = f"#{ids.MAP} path.dxmap-gap-village"
+    wait(duo, lambda: count(duo, gap_points) == len(uncovered))
+    point = f"{gap_points}[data-code='{code}']"
     wait(duo, lambda: duo.find_element(point).get_attribute("stroke") == FOCUS)
 
     def centred() -> bool:  # the map fits the village: it sits in the middle of the map
@@ -161,16 +161,27 @@ def test_gap_register_lists_the_uncovered_villages_and_a_row_moves_the_map(
         )
 
     wait(duo, centred, message="the map did not move to the village")
-    # the register now lists the gaps of the selected commune, the clicked village marked
+    # the register stays whole (a row is a focus, not a selection), the clicked village marked
     marked = f"#{ids.GAP_GRID} .ag-row.dxmap-grid-focus[row-id='{code}']"
     wait(duo, lambda: count(duo, marked) > 0)
-    wait(
-        duo,
-        lambda: (
-            set(duo.driver.execute_script(listed, ids.GAP_GRID) or [])
-            == {c for c in uncovered if c.startswith(commune + "-")}
-        ),
+    assert set(duo.driver.execute_script(listed, ids.GAP_GRID)) == uncovered
+    assert "unit=" not in duo.driver.current_url
+    assert f"{len(uncovered)} thôn, ấp" in duo.find_element(f"#{ids.GAP_SUMMARY}").text
+
+    # grouped by district: a district column first, rows of one district together
+    duo.driver.find_element(By.CSS_SELECTOR, f"#{ids.GAP_GROUP} input[value='district']").click()
+    groups = (
+        "const api = dash_ag_grid.getApi(arguments[0]); const g = [];"
+        "api.forEachNodeAfterFilterAndSort(n => g.push(n.data.group)); return g;"
     )
+    wait(duo, lambda: all(duo.driver.execute_script(groups, ids.GAP_GRID) or [None]))
+    seen = duo.driver.execute_script(groups, ids.GAP_GRID)
+    assert len(seen) == len(uncovered) and seen == sorted(seen)
+    assert "–" not in seen and len(set(seen)) > 1, seen
+    # another tab hides the gap villages again
+    open_tab(duo, ids.TAB_DETAIL)
+    wait(duo, lambda: count(duo, gap_points) == 0)
+    assert duo.get_logs() == []
 
 
 def _expected_pillar_counts(store_url: str, period: str) -> dict[str, str]:

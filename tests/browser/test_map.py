@@ -211,7 +211,8 @@ def test_a_shared_url_opens_that_exact_view(dash_map) -> None:
     assert "2023" in legend
     assert "Target met" in legend and "Not met" in legend
     assert dash_map.find_element(f"#{ids.SYNTHETIC_BADGE}").text == "Synthetic data"
-    assert dash_map.driver.current_url.endswith(query)
+    # the map's zoom and centre (z, lat, lon) may follow the query once the map has moved
+    assert dash_map.driver.current_url.split("&z=")[0].endswith(query)
     assert dash_map.find_element(".dxmap-title").text == "Digital transformation map"
 
 

@@ -204,7 +204,7 @@ def test_a_unit_row_selects_its_parent_and_fits_its_box() -> None:
     assert focus_target({"code": "x", "level": "village"}, None) is None  # no location
 
 
-def test_a_row_click_focuses_the_map_and_a_new_selection_drops_the_focus() -> None:
+def test_a_row_click_focuses_the_map_without_selecting_and_a_new_selection_drops_it() -> None:
     row = {
         "code": "26677-04",
         "level": "village",
@@ -213,7 +213,9 @@ def test_a_row_click_focuses_the_map_and_a_new_selection_drops_the_focus() -> No
         "lat": 10.4,
     }
     state = _navigate(ids.GAP_GRID, gap_rows=[row])
-    assert state["unit"] == "26677" and state["focus"]["code"] == "26677-04"
+    # a focus, not a selection: the unit (the register's scope) stays, the map fits the row
+    assert state["unit"] is None and state["focus"]["code"] == "26677-04"
+    assert state["focus"]["bounds"][0][0] < 10.4 < state["focus"]["bounds"][1][0]
     kept = navigate(ids.SCHEME, None, {"scheme": "jenks"}, state, CHOICES, FakeUnits())
     assert kept["focus"] == state["focus"]  # restyling keeps the row outlined
     crumb = {"type": ids.CRUMB, "index": "752"}
@@ -264,3 +266,31 @@ def test_the_trend_note_says_when_and_how_the_series_was_reaggregated() -> None:
 def test_an_unknown_tab_falls_back_to_the_detail_tab() -> None:
     assert active_tab(None) == "detail" and active_tab("gaps") == "gaps"
     assert active_tab("<script>") == "detail"
+
+
+def test_gap_villages_are_points_darker_for_a_larger_shortfall_and_rows_group_by_district() -> None:
+    from callbacks.gaps_view import SHORTFALL_COLORS, gap_points, group_rows
+
+    rows = [
+        {"code": f"v{i}", "name": f"V{i}", "lat": 10.0 + i, "lon": 107.0, "shortfall": float(i)}
+        for i in range(1, 9)
+    ] + [{"code": "nowhere", "name": "N", "lat": None, "lon": None, "shortfall": 9.0}]
+    points = gap_points(rows, "v3", "vi")
+    props = {f["properties"]["code"]: f["properties"] for f in points["features"]}
+    assert set(props) == {f"v{i}" for i in range(1, 9)}  # no location: not on the map
+    assert props["v1"]["fill"] == SHORTFALL_COLORS[0]
+    assert props["v8"]["fill"] == SHORTFALL_COLORS[-1]
+    assert props["v3"]["focus"] and not props["v4"]["focus"]
+
+    class Tree:
+        def lineage(self, vintage, code):
+            return [
+                {"level": "district", "name": "D" + code[0]},
+                {"level": "commune", "name": code},
+            ]
+
+    grouped = group_rows(
+        [{"code": "x", "level": "village", "parent_code": "1a"}], "district", "2020", Tree()
+    )
+    assert grouped[0]["group"] == "D1"
+    assert "group" not in group_rows([{"code": "x"}], None, "2020", Tree())[0]

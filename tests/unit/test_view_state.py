@@ -20,6 +20,7 @@ UNITS = {
     "2025-01": {"77", "755"},
     "2025-07": {"77", "26662"},
 }
+VILLAGES = {"2020": {"26677-01": "26677"}, "2025-07": {"26677-01": "26662"}}
 CHOICES = Choices(
     indicators=("fibre_households", "smartphone_households"),
     periods=("2023", "2024", "2025"),
@@ -32,6 +33,7 @@ CHOICES = Choices(
         "lang": "vi",
     },
     unit_exists=lambda vintage, code: code in UNITS.get(vintage, set()),
+    village_unit=lambda vintage, code: VILLAGES.get(vintage, {}).get(code),
 )
 
 
@@ -43,6 +45,9 @@ class FakeUnits:
         if code in UNITS[to_vintage]:
             return code
         return {("26677", "2025-07"): "26662"}.get((code, to_vintage))
+
+    def village_unit(self, vintage: str, code: str) -> str | None:
+        return VILLAGES.get(vintage, {}).get(code)
 
 
 def test_a_bare_url_gives_the_default_view() -> None:
@@ -63,6 +68,7 @@ def test_a_full_url_round_trips() -> None:
         "scheme": "target",
         "lang": "en",
         "compare": None,
+        "village": None,
     }
     assert to_query(state) == query
 
@@ -149,3 +155,42 @@ def test_a_former_name_choice_is_noted_for_one_step_only() -> None:
     after = navigate(ids.SCHEME, None, {"scheme": "jenks"}, state, CHOICES, FakeUnits())
     assert after is not None and "found_as" not in after and after["unit"] == "26662"
     assert "found_as" not in to_query(state)
+
+
+def test_a_village_in_the_url_opens_its_card_on_its_commune() -> None:
+    state = parse_query("?village=26677-01&unit=752", CHOICES)
+    assert state["village"] == "26677-01" and state["unit"] == "26677"
+    assert "village=26677-01" in to_query(state)
+    assert parse_query("?village=nope", CHOICES)["village"] is None
+
+
+def test_clicking_a_village_opens_its_card_and_another_unit_closes_it() -> None:
+    opened = _navigate(ids.NAV, nav={"village": "26677-01"}, current={"unit": "26677"})
+    assert opened["village"] == "26677-01" and opened["unit"] == "26677"
+    assert _navigate(ids.NAV, nav={"village": "x"}, current={"unit": "26677"}) is None
+    closed = _navigate(ids.NAV, nav={"village": ""}, current=dict(opened))
+    assert closed["village"] is None and closed["unit"] == "26677"
+    up = _navigate({"type": ids.CRUMB, "index": ""}, 1, current=dict(opened))
+    assert up["unit"] is None and up["village"] is None
+    moved = _navigate("vintage", current=dict(opened), vintage="2025-07")
+    assert moved["village"] == "26677-01" and moved["unit"] == "26662"
+
+
+def test_the_camera_of_a_link_is_read_and_bad_values_are_ignored() -> None:
+    from callbacks.view_state import parse_camera
+
+    camera = parse_camera("?unit=752&z=12.5&lat=10.45&lon=107.25")
+    assert camera == {"center": [10.45, 107.25], "zoom": 12.5, "transition": "setView"}
+    assert parse_camera("?z=12&lat=10.4") is None  # incomplete
+    assert parse_camera("?z=99&lat=10.4&lon=107") is None  # out of range
+    assert parse_camera("?z=x&lat=10.4&lon=107") is None
+    assert "z=" not in to_query(parse_query("?z=12&lat=10.4&lon=107", CHOICES))  # not in the View
+
+
+def test_a_vintage_switch_walks_the_comparison_and_notes_what_changed() -> None:
+    state = _navigate("vintage", current={"compare": ["26677", "752"]}, vintage="2025-07")
+    assert state["compare"] == ["26662"]
+    assert state["compare_moved"] == {"kept": ["26662"], "dropped": ["752"]}
+    assert "compare_moved" not in to_query(state)
+    same = _navigate("vintage", current={"compare": ["755"]}, vintage="2025-01")
+    assert same["compare"] == ["755"] and "compare_moved" not in same
