@@ -417,16 +417,23 @@
     var mainMap = null;
     var lastUnit = null; // scrollPanels: the unit the panels were last scrolled for
 
+    var CAMERA_PARAM = /^(z|lat|lon)=/;
+
     function withCamera(url) {
         if (!mainMap || typeof url !== "string") {
             return url;
         }
+        // Rebuilt by hand, not with URLSearchParams: that would re-encode the view's own keys
+        // (compare=750,751 would become compare=750%2C751 in the address bar).
         var parsed = new URL(url, window.location.href);
+        var kept = parsed.search.replace(/^\?/, "").split("&").filter(function (part) {
+            return part && !CAMERA_PARAM.test(part);
+        });
         var centre = mainMap.getCenter();
-        parsed.searchParams.set("z", String(Math.round(mainMap.getZoom() * 100) / 100));
-        parsed.searchParams.set("lat", centre.lat.toFixed(5));
-        parsed.searchParams.set("lon", centre.lng.toFixed(5));
-        return parsed.pathname + parsed.search + parsed.hash;
+        kept.push("z=" + String(Math.round(mainMap.getZoom() * 100) / 100));
+        kept.push("lat=" + centre.lat.toFixed(5));
+        kept.push("lon=" + centre.lng.toFixed(5));
+        return parsed.pathname + "?" + kept.join("&") + parsed.hash;
     }
 
     function writeCamera() {
