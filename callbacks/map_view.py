@@ -354,11 +354,9 @@ def restyle(
 def whole_area_name(service: Any, vintage: str, lang: str) -> str:
     """Return what the whole area is called: its root unit's name, else the area's own name.
 
-    "Toàn tỉnh" ("whole province") is said only of a vintage whose root is a province.
+    Never "Toàn tỉnh" ("whole province"): a vintage's root need not be a province.
     """
     root = service.root(vintage)
-    if root is not None and root.get("level") == "province":
-        return t("whole_area", lang)
     if root is not None and root.get("name"):
         return str(root["name"])
     area = service.area() if hasattr(service, "area") else None

@@ -145,7 +145,7 @@ def test_a_vintage_switch_says_what_became_of_the_comparison_and_panels_scroll_u
     duo.driver.get(duo.server_url + "/?vintage=2020&compare=750,751")
     wait_count(duo, UNITS, 8)
     panel = f"#{ids.PANEL_DETAIL}"
-    wait(duo, lambda: duo.find_element(f"#{ids.SUMMARY}").text)
+    wait(duo, lambda: "compare=750" in duo.driver.current_url)
     duo.driver.execute_script(
         "const p = document.querySelector(arguments[0]); p.style.maxHeight = '200px';"
         "p.scrollTop = 150;",
