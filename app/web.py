@@ -22,10 +22,12 @@ from layers import ids
 from layers.panels import TABS
 
 
-def callback_validators(choices: Choices) -> dict[tuple[str, str], object]:
+def callback_validators(choices: Choices) -> dict[tuple[str, ...], object]:
     """Return the validators of the page's inputs that hold a choice, a code or the view."""
-    validators: dict[tuple[str, str], object] = {
+    validators: dict[tuple[str, ...], object] = {
         (ids.VIEW, "data"): view_state(choices, QUERY_KEYS, MAX_COMPARE),
+        # As a State (downloads), a forged view reaches the callback, which says what is wrong.
+        (ids.VIEW, "data", "state"): view_state(None, QUERY_KEYS, MAX_COMPARE),
         (ids.PANEL, "data"): one_of([key for key, _tab, _panel in TABS]),
         (ids.SEARCH, "value"): text(64),
         (ids.COMPARE_PICK, "value"): texts(MAX_COMPARE, 32),
