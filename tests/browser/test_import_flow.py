@@ -40,7 +40,8 @@ def table_text(duo, commune: str) -> str:
 
     def text() -> str:
         return duo.driver.execute_script(
-            "return document.querySelector(arguments[0]).textContent", f"#{ids.TABLE}"
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : ''",
+            f"#{ids.TABLE}",
         )
 
     wait(duo, lambda: commune in text(), message="the commune's table")
