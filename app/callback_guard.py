@@ -159,9 +159,13 @@ def view_state(choices: Any, query_keys: Sequence[str], max_compare: int) -> Val
             return True
         if not isinstance(state, dict) or not set(state) <= {*query_keys, *notes, "focus"}:
             return False
-        allowed = choices() if callable(choices) else choices  # per request: follows the store
+        allowed = None if choices is None else (choices() if callable(choices) else choices)
         for key in ("indicator", "period", "vintage", "scheme", "lang"):
-            if state.get(key) not in allowed.allowed(key):
+            value = state.get(key)
+            if choices is None:  # shape only: the callback answers unknown values itself
+                if not text(64, allow_none=False)(value):
+                    return False
+            elif value not in allowed.allowed(key):
                 return False
         compare = state.get("compare")
         focus = state.get("focus")
@@ -268,13 +272,17 @@ def check_body(body: Any, callback_map: Mapping[str, Any]) -> list[tuple[dict[st
         if not isinstance(sent, list) or len(sent) != len(declared):
             raise BadBody(f"{key} must list {len(declared)} items")
         for i, (dec, item) in enumerate(zip(declared, sent, strict=True)):
-            pairs += [(dec, entry) for entry in _check_item(dec, item, f"{key}[{i}]")]
+            kind = {**dec, "kind": key}
+            pairs += [(kind, entry) for entry in _check_item(dec, item, f"{key}[{i}]")]
     return pairs
 
 
 def _value_ok(declared: Mapping[str, Any], item: Mapping[str, Any], by_id: Mapping) -> bool:
-    check = by_id.get((declared["id"], declared["property"])) or BY_PROPERTY.get(
-        declared["property"]
+    ident, prop = declared["id"], declared["property"]
+    check = (
+        by_id.get((ident, prop, declared.get("kind")))
+        or by_id.get((ident, prop))
+        or BY_PROPERTY.get(prop)
     )
     raw = item.get("value")
     try:
@@ -286,7 +294,7 @@ def _value_ok(declared: Mapping[str, Any], item: Mapping[str, Any], by_id: Mappi
 
 
 def install_callback_guard(
-    app: dash.Dash, by_id: Mapping[tuple[str, str], Validator] | None = None
+    app: dash.Dash, by_id: Mapping[tuple[str, ...], Validator] | None = None
 ) -> None:
     """Wrap the callback route of ``app`` with the shape and value checks."""
     server = app.server

@@ -26,7 +26,7 @@ from layers.panels import TABS
 
 def callback_validators(
     choices: Choices | Callable[[], Choices],
-) -> dict[tuple[str, str], object]:
+) -> dict[tuple[str, ...], object]:
     """Return the validators of the page's inputs that hold a choice, a code or the view.
 
     ``choices`` may be a function (read per request, so that the choices follow the store).
@@ -35,8 +35,10 @@ def callback_validators(
     def allowed(key: str) -> Callable[[], Sequence[str]]:
         return lambda: (choices() if callable(choices) else choices).allowed(key)
 
-    validators: dict[tuple[str, str], object] = {
+    validators: dict[tuple[str, ...], object] = {
         (ids.VIEW, "data"): view_state(choices, QUERY_KEYS, MAX_COMPARE),
+        # As a State (downloads), a forged view reaches the callback, which says what is wrong.
+        (ids.VIEW, "data", "state"): view_state(None, QUERY_KEYS, MAX_COMPARE),
         (ids.PANEL, "data"): one_of([key for key, _tab, _panel in TABS]),
         (ids.SEARCH, "value"): text(64),
         (ids.COMPARE_PICK, "value"): texts(MAX_COMPARE, 32),

@@ -30,14 +30,22 @@ def wait(duo, condition, timeout: float = 20, message: str = ""):
     return WebDriverWait(duo.driver, timeout).until(lambda _d: condition(), message)
 
 
-def table_text(duo) -> str:
-    """The unit table beside the map (values of every district), as text."""
-    duo.driver.get(duo.server_url + VIEW)
-    rows = f"#{ids.TABLE} tbody tr"
-    wait(duo, lambda: len(duo.driver.find_elements(By.CSS_SELECTOR, rows)) == 8, message="table")
-    return duo.driver.execute_script(
-        "return document.querySelector(arguments[0]).textContent", f"#{ids.TABLE}"
-    )
+def table_text(duo, commune: str) -> str:
+    """The unit table beside the map with ``commune`` selected (its siblings' values), as text.
+
+    The page's first table is the whole area's (drawn with the layout); the commune's table
+    comes from the server's callback, so it shows the store as it is now.
+    """
+    duo.driver.get(duo.server_url + VIEW + f"&unit={commune}")
+
+    def text() -> str:
+        return duo.driver.execute_script(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : ''",
+            f"#{ids.TABLE}",
+        )
+
+    wait(duo, lambda: commune in text(), message="the commune's table")
+    return text()
 
 
 def write(path, rows) -> str:
@@ -49,7 +57,6 @@ def write(path, rows) -> str:
 
 @pytest.mark.known_failing  # failed after the session's merges: README Known limitations
 def test_an_editor_previews_commits_and_rolls_back(duo, tmp_path) -> None:
-    before = table_text(duo)
     driver = duo.driver
     driver.get(duo.server_url + "/login?next=/import/")
     driver.find_element(By.ID, "name").send_keys("editor")
@@ -73,6 +80,9 @@ def test_an_editor_previews_commits_and_rolls_back(duo, tmp_path) -> None:
         rows = list(csv.reader(io.StringIO(response.read().decode("utf-8-sig"))))
     header, villages = rows[0], rows[1:9]
     col = {name: i for i, name in enumerate(header)}
+    commune = villages[0][col["code"]].split("-")[0]  # village codes are <commune>-NN
+    before = table_text(duo, commune)
+    driver.get(duo.server_url + "/import/")
 
     bad = [row[:] for row in villages]
     bad[0][col["numerator"]], bad[0][col["denominator"]] = "abc", "100"
@@ -97,12 +107,14 @@ def test_an_editor_previews_commits_and_rolls_back(duo, tmp_path) -> None:
     history = driver.find_element(By.ID, "history").text
     assert "good.csv" in history and "editor" in history and "đã nhập" in history
 
-    after = table_text(duo)
+    after = table_text(duo, commune)
     assert after != before  # the map's values changed
 
     driver.get(duo.server_url + "/import/")
     driver.find_element(By.CSS_SELECTOR, "tr[data-batch='1'] .dxmap-rollback").click()
     status = wait(duo, lambda: driver.find_elements(By.CSS_SELECTOR, "[role=status]"))
     assert "Đã hoàn tác lô 1" in status[0].text
-    assert table_text(duo) == before  # the old values are back
-    assert duo.get_logs() == []
+    assert table_text(duo, commune) == before  # the old values are back
+    # the only console entry: the preview with problems answers 422 (Unprocessable Entity)
+    logs = [e for e in duo.get_logs() if "/import/preview" not in e["message"]]
+    assert logs == []
