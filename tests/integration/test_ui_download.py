@@ -118,7 +118,6 @@ def test_the_button_on_the_default_view_sends_the_8_districts_as_csv(app, engine
     assert data["filename"] in message
 
 
-@pytest.mark.known_failing  # the callback guard now answers 204 first: README Known limitations
 def test_a_forged_view_gets_a_visible_message_and_no_file(app) -> None:
     out = _click_download(app, {**STATE, "indicator": "no_such_indicator"}, "csv")
     assert ids.DOWNLOAD not in out

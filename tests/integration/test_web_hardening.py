@@ -153,10 +153,14 @@ def test_a_valid_body_still_updates_the_map(app, client) -> None:
         "lang": "vi",
         "compare": None,
     }
-    refused = client.post(
+    forged = client.post(
         "/_dash-update-component", json=_body(key, spec, {0: search, stored_view: state})
     )
-    assert refused.status_code == 204
+    # The stored view is only the view before the event: the URL's view is drawn, never 1999's.
+    assert forged.status_code == 200
+    redrawn = forged.get_json()["response"][ids.MAP_DATA]["data"]["layers"][ids.UNITS]
+    assert redrawn["hideout"]["values"] == drawn["hideout"]["values"]
+    assert "1999" not in json.dumps(forged.get_json())
 
 
 @pytest.mark.parametrize(
