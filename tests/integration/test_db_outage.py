@@ -96,27 +96,13 @@ def private_cluster(_pg_admin_url):
 
 
 def _restyle_body(app) -> dict:
-    key = next(k for k in app.callback_map if f"{ids.UNITS}.hideout" in k)
-    state = {
-        "indicator": "fibre_households",
-        "period": "2023",
-        "vintage": "2020",
-        "unit": None,
-        "scheme": "quantiles",
-        "lang": "vi",
-        "compare": None,
-    }
-    outputs = [
-        {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
-        for part in key.strip(".").split("...")
-    ]
-    return {
-        "output": key,
-        "outputs": outputs,
-        "inputs": [{"id": ids.VIEW, "property": "data", "value": state}],
-        "state": [],
-        "changedPropIds": [f"{ids.VIEW}.data"],
-    }
+    """The view callback's body for a URL, built from the app's own callback list."""
+    from tests.integration.test_web_hardening import _body
+
+    key = next(k for k in app.callback_map if f"{ids.MAP_DATA}.data" in k)
+    return _body(
+        key, app.callback_map[key], {0: "?indicator=fibre_households&period=2023&vintage=2020"}
+    )
 
 
 def test_a_stopped_database_gives_503_with_a_message_and_the_app_recovers(
@@ -157,4 +143,5 @@ def test_a_stopped_database_gives_503_with_a_message_and_the_app_recovers(
     assert client.get(VALUES).status_code == 200
     recovered = client.post("/_dash-update-component", json=body)
     assert recovered.status_code == 200
-    assert len(recovered.get_json()["response"][ids.UNITS]["hideout"]["values"]) == 8
+    drawn = recovered.get_json()["response"][ids.MAP_DATA]["data"]["layers"][ids.UNITS]
+    assert len(drawn["hideout"]["values"]) == 8  # the 8 districts of vintage 2020
