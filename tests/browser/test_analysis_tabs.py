@@ -235,7 +235,6 @@ def _expected_pillar_counts(store_url: str, period: str) -> dict[str, str]:
     return {pillar: f"{met[pillar]}/{with_target[pillar]}" for pillar in with_target}
 
 
-@pytest.mark.known_failing  # failed after the session's merges: README Known limitations
 def test_the_province_scorecard_shows_the_counts_the_store_implies(
     app_url, sqlite_store_url: str
 ) -> None:

@@ -31,7 +31,6 @@ def country(dash_duo, vn_store_url: str, tmp_path, geodata_dir):
     return dash_duo
 
 
-@pytest.mark.known_failing  # failed after the session's merges: README Known limitations
 def test_the_country_opens_on_34_provinces_and_drills_into_168_communes(country) -> None:
     _wait_count(country, 34)
     header = country.find_element(f"#{ids.TITLE}").text

@@ -55,7 +55,6 @@ def write(path, rows) -> str:
     return str(path)
 
 
-@pytest.mark.known_failing  # failed after the session's merges: README Known limitations
 def test_an_editor_previews_commits_and_rolls_back(duo, tmp_path) -> None:
     driver = duo.driver
     driver.get(duo.server_url + "/login?next=/import/")

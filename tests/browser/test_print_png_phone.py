@@ -156,7 +156,6 @@ def test_on_a_phone_the_map_comes_first_under_a_one_line_header(duo) -> None:
     wait(duo, lambda: not visible(duo, f"#{ids.INSET}"))
 
 
-@pytest.mark.known_failing  # failed after the session's merges: README Known limitations
 def test_on_a_small_laptop_legend_and_inset_are_small_and_download_is_in_reach(duo) -> None:
     duo.driver.set_window_size(1280, 720)
     duo.driver.get(duo.server_url)

@@ -103,7 +103,6 @@ def test_enter_on_a_focused_unit_drills_and_on_a_village_opens_its_card(duo) -> 
     assert duo.get_logs() == []
 
 
-@pytest.mark.known_failing  # failed after the session's merges: README Known limitations
 def test_zoom_and_centre_follow_the_map_in_the_url_and_a_link_restores_them(duo) -> None:
     link = "/?vintage=2020&unit=752&z=12.5&lat=10.45&lon=107.25"
     duo.driver.get(duo.server_url + link)
