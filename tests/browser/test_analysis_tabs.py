@@ -6,8 +6,10 @@ Expectations come from the store itself (plain SQL), never from the functions un
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -19,6 +21,7 @@ from layers import ids
 from tests.browser.test_map import UNITS, VILLAGES, count, wait, wait_count
 
 COMPARED = "#08306b"  # layers/comparison.py BAR_SELECTED and the map's compare outline
+PUBLISHED = Path(__file__).parents[2] / "geodata/areas/data/brvt/published_scorecards.csv"
 FOCUS = "#c51b7d"  # assets/dxmap.js FOCUS_COLOR
 
 
@@ -240,14 +243,21 @@ def test_the_province_scorecard_shows_the_counts_the_store_implies(
 ) -> None:
     duo = app_url
     expected = _expected_pillar_counts(sqlite_store_url, "2024")
-    chips = f"#{ids.SCORECARD} .dxmap-pillar"
+    chips = f"#{ids.SCORECARD} .dxmap-pillar:not(.dxmap-pillar--published)"
     wait(duo, lambda: count(duo, chips) == len(expected))
-    shown = duo.driver.execute_script(
+    script = (
         "return Object.fromEntries([...document.querySelectorAll(arguments[0])].map(e =>"
-        " [e.getAttribute('data-pillar'), e.querySelector('.dxmap-pillar-count').textContent]))",
-        chips,
+        " [e.getAttribute('data-pillar'), e.querySelector('.dxmap-pillar-count').textContent]))"
     )
-    assert shown == expected
+    assert duo.driver.execute_script(script, chips) == expected
+    # beside them, labelled, the counts the authority published (the area's data file)
+    published = pd.read_csv(PUBLISHED, dtype=str).query("period == '2024'")
+    official = f"#{ids.SCORECARD} .dxmap-pillars-box--published"
+    assert duo.driver.execute_script(script, f"{official} .dxmap-pillar") == {
+        row.pillar: f"{row.met}/{row.total}" for row in published.itertuples()
+    }
+    label = duo.find_element(f"{official} .dxmap-pillars-label").text
+    assert "Số công bố chính thức" in label and "15/10/2024" in label
     title = duo.find_element(f"#{ids.SCORECARD} .dxmap-panel-title").text
     assert "Tỉnh Bà Rịa - Vũng Tàu" in title and "2024" in title
     # one row per indicator, each with a status a user can read
