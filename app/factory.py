@@ -17,7 +17,7 @@ from app.api_docs import make_docs_blueprint
 from app.area import settings_area
 from app.geo_routes import GEOJSON, register_geo_routes
 from app.layout import build_layout
-from app.not_found import register_not_found
+from app.not_found import register_favicon, register_not_found
 from app.secret_key import resolve_secret_key
 from app.security import SafeDash
 from app.settings import PREFIX, Settings, SettingsError, assets_dir
@@ -145,6 +145,7 @@ def create_app(settings: Settings) -> dash.Dash:
     server.register_blueprint(make_api_blueprint(engine))
     server.register_blueprint(make_docs_blueprint(prefix))
     register_not_found(app)
+    register_favicon(app)
 
     def layout() -> Any:
         """Build the page per visit, so its option lists follow the store."""

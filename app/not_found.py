@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 import dash
-from flask import Response, request
+from flask import Response, request, send_from_directory
 
 NOT_FOUND_PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8">
@@ -40,3 +40,15 @@ def register_not_found(app: dash.Dash) -> None:
         if request.endpoint == catch_all:
             return not_found_response(request.path, home)
         return None
+
+
+def register_favicon(app: dash.Dash) -> None:
+    """Serve the icon at ``/favicon.ico`` too, where browsers look for it on any page."""
+    folder = app.config.assets_folder
+
+    def favicon() -> Response:
+        return send_from_directory(folder, "favicon.ico", max_age=86400)
+
+    app.server.add_url_rule(
+        app.config.routes_pathname_prefix + "favicon.ico", "dxmap_favicon", favicon
+    )

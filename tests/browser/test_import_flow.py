@@ -34,9 +34,12 @@ def table_text(duo, commune: str) -> str:
     """The unit table beside the map with ``commune`` selected (its siblings' values), as text.
 
     The page's first table is the whole area's (drawn with the layout); the commune's table
-    comes from the server's callback, so it shows the store as it is now.
+    comes from the server's callback when the table tab is shown: the store as it is now.
     """
     duo.driver.get(duo.server_url + VIEW + f"&unit={commune}")
+    tab = wait(duo, lambda: duo.driver.find_elements(By.ID, ids.TAB_TABLE), message="table tab")[0]
+    if tab.get_attribute("aria-selected") != "true":
+        tab.click()  # the table is drawn for the shown tab only
 
     def text() -> str:
         return duo.driver.execute_script(

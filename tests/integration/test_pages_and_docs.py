@@ -4,6 +4,7 @@ any other path (Dash alone would serve the map for every path)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -62,3 +63,14 @@ def test_api_docs_read_the_same_endpoints_as_openapi_written_for_swagger_ui(clie
 def test_the_page_links_to_the_api_documentation(client) -> None:
     layout = json.dumps(client.get("/_dash-layout").get_json())
     assert '"href": "/api/v1/docs"' in layout
+
+
+@pytest.mark.parametrize("page", ["/", "/login", "/nope"])
+def test_every_page_finds_the_icon(client, page: str) -> None:
+    body = client.get(page).get_data(as_text=True)
+    linked = re.search(r'<link rel="icon"[^>]* href="([^"?]+)', body)
+    path = linked.group(1) if linked else "/favicon.ico"  # where a browser looks without a link
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert b"\x89PNG" in response.data[:64]
