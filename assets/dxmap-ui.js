@@ -119,9 +119,18 @@
         return lines;
     }
 
+    function paneOrder(svg) {
+        var pane = svg.parentElement;
+        if (pane.classList.contains("leaflet-overlay-pane")) { return 0; }
+        var z = parseInt(window.getComputedStyle(pane).zIndex, 10);
+        return isNaN(z) ? 0 : z;
+    }
+
     function drawPaths(ctx, mapEl, dx, dy) {
         var mapBox = mapEl.getBoundingClientRect();
-        mapEl.querySelectorAll(".leaflet-overlay-pane svg").forEach(function (svg) {
+        var svgs = Array.prototype.slice.call(mapEl.querySelectorAll(".leaflet-overlay-pane svg"));
+        svgs.sort(function (a, b) { return paneOrder(a) - paneOrder(b); }); // units, then points
+        svgs.forEach(function (svg) {
             var box = svg.getBoundingClientRect();
             var view = svg.viewBox && svg.viewBox.baseVal;
             var sx = view && view.width ? box.width / view.width : 1;

@@ -28,6 +28,7 @@
     var drawnUrls = {}; // layer key → the URL whose features were handed to the layer
     var EMPTY = {type: "FeatureCollection", features: []};
     var KEPT_STYLES = 8;
+    var POINTS_PANE = "dxmapPoints"; // layers/choropleth.py POINTS_PANE: villages above units
     var TAB_KEYS = ["detail", "compare", "gaps", "trends", "table"]; // layers/panels.py TABS
 
     function idKey(id) {
@@ -591,7 +592,7 @@
                 return style;
             },
             pointToLayer: function (feature, latlng) {
-                return L.circleMarker(latlng, {radius: 8});
+                return L.circleMarker(latlng, {radius: 8, pane: POINTS_PANE});
             },
             onEachFeature: function (feature, layer, context) {
                 if (context && context.id !== undefined) {
@@ -644,6 +645,7 @@
             gapPoint: function (feature, latlng) {
                 var p = feature.properties || {};
                 return L.circleMarker(latlng, {
+                    pane: POINTS_PANE,
                     className: "dxmap-gap-village",
                     radius: p.focus ? 10 : 6,
                     fillColor: p.fill || "#e34a33",

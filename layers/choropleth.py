@@ -138,6 +138,9 @@ def attribution_box(children: list[Any]) -> html.Div:
     )
 
 
+POINTS_PANE = "dxmapPoints"  # assets/dxmap.js POINTS_PANE
+
+
 def units_layer(layer_id: str = ids.UNITS) -> dl.GeoJSON:
     """Return the polygons of the current level (drawn by ``dxmap.applyMap``, styled in JS)."""
     return dl.GeoJSON(
@@ -188,9 +191,12 @@ def map_container(
     children: list[Any] = []
     if tile_url:
         children.append(dl.TileLayer(url=tile_url, attribution=tile_attribution or None))
-    children.extend(
-        [units, villages, gap_layer(), dl.ScaleControl(position="bottomleft", imperial=False)]
+    # Points in their own pane above the polygons (their svg is at z-index 200 in leaflet.css):
+    # a unit redrawn later never covers a village.
+    points = dl.Pane(
+        [villages, gap_layer()], name=POINTS_PANE, pane="overlayPane", style={"zIndex": 300}
     )
+    children.extend([units, points, dl.ScaleControl(position="bottomleft", imperial=False)])
     return dl.MapContainer(
         id=ids.MAP,
         children=children,

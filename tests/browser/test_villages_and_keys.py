@@ -169,3 +169,21 @@ def test_a_vintage_switch_says_what_became_of_the_comparison_and_panels_scroll_u
     for element in (ids.SUMMARY, ids.BREADCRUMB, ids.NOTICE):
         assert "Toàn tỉnh" not in duo.find_element(f"#{element}").text
     assert duo.get_logs() == []
+
+
+def test_every_village_point_is_above_the_polygons_and_clickable(duo) -> None:
+    # The commune's polygon may arrive after its villages (two fetches): it must not cover them.
+    duo.driver.get(duo.server_url + "/?indicator=fibre_households&period=2024&vintage=2020")
+    wait_count(duo, UNITS, 8)
+    duo.driver.get(duo.server_url + "/" + COVERAGE)
+    wait_count(duo, VILLAGES, 6)
+    on_top = duo.driver.execute_script(
+        """
+        return [...document.querySelectorAll(arguments[0])].map(el => {
+            const r = el.getBoundingClientRect();
+            return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === el;
+        });
+        """,
+        VILLAGES,
+    )
+    assert on_top == [True] * 6
