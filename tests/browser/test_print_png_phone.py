@@ -165,6 +165,12 @@ def test_on_a_small_laptop_legend_and_inset_are_small_and_download_is_in_reach(d
         " return r.width * r.height; }; return [a('map'), a('legend'), a('inset')]"
     )
     assert (areas[1] + areas[2]) / areas[0] < 0.2
+    # the licences stay readable: two lines under the map, all of them on keyboard focus
+    box = duo.find_element(f"#{ids.ATTRIBUTION}")
+    short = box.size["height"]
+    duo.driver.execute_script("arguments[0].querySelector('a').focus()", box)
+    wait(duo, lambda: box.size["height"] > short)
+    assert "GADM" in box.text and "daohoangson" in box.text
     button, panel = duo.driver.execute_script(
         "const b = document.getElementById(arguments[0]).getBoundingClientRect();"
         "const p = document.querySelector('.dxmap-controls').getBoundingClientRect();"
