@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import pytest
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app.factory import create_app
 from app.settings import Settings
 from layers import ids
 
-UNITS = f"#{ids.MAP} .leaflet-overlay-pane path.dxmap-unit"
-
 
 def _count(duo) -> int:
-    return duo.driver.execute_script("return document.querySelectorAll(arguments[0]).length", UNITS)
+    """Units the page says it drew (``data-drawn``): a country is drawn on a canvas, no paths."""
+    return duo.driver.execute_script(
+        "const m = document.getElementById(arguments[0]);"
+        "const info = JSON.parse(m && m.getAttribute('data-drawn') || '{}')[arguments[1]];"
+        "return info ? info.count : 0;",
+        ids.MAP,
+        ids.UNITS,
+    )
 
 
 def _wait_count(duo, n: int) -> None:
@@ -33,6 +39,7 @@ def country(dash_duo, vn_store_url: str, tmp_path, geodata_dir):
 
 def test_the_country_opens_on_34_provinces_and_drills_into_168_communes(country) -> None:
     _wait_count(country, 34)
+    assert country.driver.find_elements(By.CSS_SELECTOR, f"#{ids.MAP} canvas")
     header = country.find_element(f"#{ids.TITLE}").text
     assert "Việt Nam" in header and "Rịa" not in header
     country.driver.get(f"{country.server_url}/?vintage=2025-07&unit=79")
