@@ -121,16 +121,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("user", help="manage editors (who may import and roll back)")
+    p = sub.add_parser("user", help="manage users: editors (import, roll back) and viewers")
     user_sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    q = user_sub.add_parser("add", help="add an editor; the password is read from stdin")
+    q = user_sub.add_parser("add", help="add a user (an editor unless --role viewer)")
     q.add_argument("name", metavar="NAME")
     q.add_argument(
         "--password-stdin", action="store_true", help="read the password from stdin's first line"
     )
     q.add_argument("--replace", action="store_true", help="set a new password for an existing user")
+    q.add_argument(
+        "--role",
+        choices=("editor", "viewer"),
+        help="editor (may import and roll back; the default for a new user) or viewer (may sign "
+        "in and view, which DXMAP_PRIVATE=1 requires); --replace keeps the role unless given",
+    )
     q.set_defaults(func=cmd_user_add)
-    q = user_sub.add_parser("list", help="list editors")
+    q = user_sub.add_parser("list", help="list users with their role (NAME<TAB>ROLE)")
     q.set_defaults(func=cmd_user_list)
 
     p = sub.add_parser("rollback", help="undo a committed import batch")

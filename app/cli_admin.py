@@ -70,6 +70,7 @@ def _read_password(args: argparse.Namespace) -> str:
 def cmd_user_add(args: argparse.Namespace) -> int:
     from werkzeug.security import generate_password_hash
 
+    from app.web_models import ROLE_EDITOR, UserRole, create_web_tables
     from geodata.store.engine import transaction
     from geodata.store.models import User
 
@@ -78,6 +79,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         raise CliError("a user name needs 1 to 100 characters")
     engine = open_store(load_settings())
     try:
+        create_web_tables(engine)  # the roles table, on a store the web app never opened
         password = _read_password(args)
         with transaction(engine) as session:
             user = session.get(User, name)
@@ -87,6 +89,9 @@ def cmd_user_add(args: argparse.Namespace) -> int:
                 user = User(name=name, created_at=datetime.now(UTC).replace(tzinfo=None))
                 session.add(user)
             user.password_hash = generate_password_hash(password)
+            session.flush()  # the role row refers to the user
+            if args.role is not None or session.get(UserRole, name) is None:
+                session.merge(UserRole(name=name, role=args.role or ROLE_EDITOR))
     finally:
         engine.dispose()
     log.info("user %s %s", name, "updated" if args.replace else "added")
@@ -96,14 +101,20 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
+    from app.web_models import ROLE_EDITOR, UserRole, create_web_tables
     from geodata.store.engine import session_factory
     from geodata.store.models import User
 
     engine = open_store(load_settings())
     try:
+        create_web_tables(engine)
         with session_factory(engine)() as session:
-            names = list(session.scalars(select(User.name).order_by(User.name)))
+            rows = session.execute(
+                select(User.name, UserRole.role)
+                .outerjoin(UserRole, UserRole.name == User.name)
+                .order_by(User.name)
+            ).all()
     finally:
         engine.dispose()
-    sys.stdout.write("".join(f"{n}\n" for n in names))
+    sys.stdout.write("".join(f"{name}\t{role or ROLE_EDITOR}\n" for name, role in rows))
     return EXIT_OK

@@ -28,9 +28,15 @@ def add_user(monkeypatch, url: str, name: str, password: str = PASSWORD) -> None
 
 
 def make_viewer(url: str, name: str) -> None:
+    """Make ``name`` (already added) a viewer with the real ``dxmap user add --role viewer``."""
+    stdin, sys.stdin = sys.stdin, io.StringIO(PASSWORD + "\n")
+    try:
+        assert main(["user", "add", name, "--replace", "--role", "viewer"]) == 0
+    finally:
+        sys.stdin = stdin
     engine = make_engine(url)
-    with Session(engine) as session, session.begin():
-        session.merge(UserRole(name=name, role=ROLE_VIEWER))
+    with Session(engine) as session:
+        assert session.get(UserRole, name).role == ROLE_VIEWER
     engine.dispose()
 
 

@@ -138,7 +138,15 @@ def test_user_add_stores_a_password_hash(
     assert main(["user", "add", "minh", "--password-stdin"]) == 1
     assert "at least 8 characters" in capsys.readouterr().err
     assert main(["user", "list"]) == 0
-    assert capsys.readouterr().out == "lan\n"
+    assert capsys.readouterr().out == "lan\teditor\n"
+    # a viewer; a new password (--replace) keeps the role
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a viewer's password\n"))
+    assert main(["user", "add", "minh", "--password-stdin", "--role", "viewer"]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a new password\n"))
+    assert main(["user", "add", "minh", "--password-stdin", "--replace"]) == 0
+    assert main(["user", "list"]) == 0
+    assert capsys.readouterr().out == "lan\teditor\nminh\tviewer\n"
+    assert main(["user", "add", "an", "--role", "admin"]) == 2  # argparse: not a role
 
 
 def test_export_command_writes_a_named_file_or_stdout(
