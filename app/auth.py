@@ -127,7 +127,9 @@ def editor_required(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_authenticated:
             if wants_html():
-                return redirect(url_for("dxmap_auth.login", next=request.full_path))
+                return redirect(
+                    url_for("dxmap_auth.login", next=request.full_path, lang=page_lang())
+                )
             abort(403)
         if not current_user.is_editor:
             abort(403)
@@ -212,7 +214,9 @@ def install_auth(server: Flask, engine: Engine, private: bool = False) -> CSRFPr
             if request.endpoint in open_endpoints or request.path.startswith("/assets/"):
                 return None
             if wants_html():
-                return redirect(url_for("dxmap_auth.login", next=request.full_path))
+                return redirect(
+                    url_for("dxmap_auth.login", next=request.full_path, lang=page_lang())
+                )
             return Response(
                 '{"error":{"status":401,"message":"sign in first"}}',
                 401,

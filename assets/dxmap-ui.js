@@ -49,7 +49,11 @@
     document.addEventListener("click", function (event) {
         var target = event.target;
         if (!(target instanceof Element)) { return; }
-        if (target.closest("#copy-link")) {
+        var importLink = target.closest("#import-link");
+        if (importLink) { // the import page opens in the map's current language
+            var lang = new URLSearchParams(window.location.search).get("lang") === "en" ? "en" : "vi";
+            importLink.href = importLink.href.split("?")[0] + "?lang=" + lang;
+        } else if (target.closest("#copy-link")) {
             copyLink();
         } else if (target.closest("#legend-toggle")) {
             toggle("legend", "legend-toggle");

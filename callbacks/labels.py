@@ -81,7 +81,7 @@ def area_names(service: Any) -> dict[str, str]:
 
 
 #: The header's and the map's tool buttons: their titles follow the language.
-TOOL_TITLES = ("print_brief_help", "png_help", "copy_link")
+TOOL_TITLES = ("print_brief_help", "png_help", "copy_link", "import_link_title")
 
 LABEL_OUTPUTS = (
     Output({"type": ids.LABEL, "key": ALL}, "children"),
@@ -100,6 +100,7 @@ LABEL_OUTPUTS = (
     Output(ids.PRINT_BUTTON, "title"),
     Output(ids.PNG_BUTTON, "title"),
     Output(ids.COPY_LINK, "title"),
+    Output(ids.IMPORT_LINK, "title"),
 )
 
 

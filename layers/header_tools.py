@@ -1,4 +1,4 @@
-"""The header's tools: a link to the API documentation and a copy-link button.
+"""The header's tools: links to the API documentation and the import page, a copy-link button.
 
 The copy-link button is wired in the browser (``assets/dxmap-ui.js``), with no server round
 trip: it copies the page's URL (which holds the whole view) to the clipboard and, where the
@@ -18,7 +18,7 @@ def _label(key: str, lang: str, **props: object) -> html.Span:
 
 
 def header_tools(lang: str, prefix: str = "/") -> html.Div:
-    """Return the API link, the copy-link button, its fallback box and its status line."""
+    """Return the API and import links, the copy-link button, its fallback box and status line."""
     return html.Div(
         [
             html.A(
@@ -29,6 +29,13 @@ def header_tools(lang: str, prefix: str = "/") -> html.Div:
                 id=ids.API_LINK,
                 href=f"{prefix}api/v1/docs",
                 className="dxmap-header-link",
+            ),
+            html.A(
+                _label("import_link", lang),
+                id=ids.IMPORT_LINK,
+                href=f"{prefix}import/?lang={lang}",  # the page's language, kept on a click
+                className="dxmap-header-link dxmap-header-import",
+                title=t("import_link_title", lang),
             ),
             html.Button(
                 [

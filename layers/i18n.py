@@ -14,6 +14,11 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "language": {"vi": "Ngôn ngữ", "en": "Language"},
     "api_link": {"vi": "API dữ liệu", "en": "Data API"},
+    "import_link": {"vi": "Nhập số liệu", "en": "Import data"},
+    "import_link_title": {
+        "vi": "Cán bộ dữ liệu: đăng nhập để nhập số liệu, xem lịch sử và hoàn tác",
+        "en": "Data officers: sign in to import values, see the history and roll back",
+    },
     "copy_link": {"vi": "Chép liên kết", "en": "Copy link"},
     "copy_link_short": {"vi": "Liên kết", "en": "Link"},
     "link_copied": {"vi": "Đã chép liên kết", "en": "Link copied"},

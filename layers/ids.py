@@ -115,6 +115,7 @@ def pick(code: str) -> dict[str, str]:
 
 # Header tools (assets/dxmap-ui.js): API link, copy link with its fallback box and status
 API_LINK = "api-link"
+IMPORT_LINK = "import-link"  # to /import/ (sign-in first); its lang follows the page
 COPY_LINK = "copy-link"
 COPY_LINK_BOX = "copy-link-box"
 COPY_LINK_STATUS = "copy-link-status"

@@ -7,6 +7,7 @@ import urllib.request
 from urllib.error import HTTPError
 
 import pytest
+from selenium.webdriver.common.by import By
 
 from app.factory import create_app
 from app.settings import Settings
@@ -51,6 +52,15 @@ def test_the_api_link_opens_the_docs_page_served_by_the_app(duo) -> None:
         "return performance.getEntriesByType('resource').map(e => e.name)"
     )
     assert requested and all(url.startswith(duo.server_url) for url in requested)
+
+
+def test_the_import_link_leads_to_sign_in_in_the_maps_language(duo) -> None:
+    duo.driver.get(duo.server_url + "/?lang=en")
+    wait(duo, lambda: duo.find_element(f"#{ids.IMPORT_LINK}").text == "Import data")
+    duo.find_element(f"#{ids.IMPORT_LINK}").click()
+    wait(duo, lambda: "/login" in duo.driver.current_url, message="no sign-in page")
+    assert "next=" in duo.driver.current_url and "lang=en" in duo.driver.current_url
+    assert "Sign in" in duo.driver.find_element(By.TAG_NAME, "h1").text
 
 
 def test_an_unknown_path_answers_404_not_the_map(duo) -> None:

@@ -100,6 +100,9 @@ def test_anonymous_and_viewers_cannot_import_or_roll_back(app) -> None:
     anonymous = app.server.test_client()
     page = anonymous.get("/import/", headers={"Accept": "text/html"})
     assert page.status_code == 302 and "/login" in page.headers["Location"]
+    english = anonymous.get("/import/?lang=en", headers={"Accept": "text/html"})
+    assert english.status_code == 302  # the sign-in page keeps the page's language
+    assert b"Sign in" in anonymous.get(english.headers["Location"]).data
     csrf = token(anonymous.get("/login").data)
     for url in ("/import/commit", "/import/rollback/1", "/import/preview"):
         assert anonymous.post(url, data={"csrf_token": csrf}).status_code == 403, url
