@@ -45,6 +45,7 @@ from werkzeug.security import check_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from app.negotiate import wants_html
 from app.texts import lang_of, tr
 from app.web_models import ROLE_EDITOR, UserRole
 from geodata.store.models import User
@@ -114,10 +115,6 @@ def safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
     return target
-
-
-def wants_html() -> bool:
-    return request.method == "GET" and request.accept_mimetypes.best == "text/html"
 
 
 def editor_required(view: Callable[..., Any]) -> Callable[..., Any]:

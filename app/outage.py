@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from app.negotiate import wants_html
 from app.texts import tr
 from geodata.store.models import Unit
 
@@ -51,8 +52,7 @@ def outage_payload() -> dict[str, object]:
 def outage_response() -> Response:
     """Answer 503 as JSON (API, callbacks) or as a small page (anything else)."""
     headers = {"Retry-After": "5", "Cache-Control": "no-store"}
-    wants_html = request.accept_mimetypes.best == "text/html" and request.method == "GET"
-    if wants_html and not request.path.startswith("/api/"):
+    if wants_html() and not request.path.startswith("/api/"):
         body = (
             "<!doctype html><meta charset=utf-8><title>dxmap</title>"
             f'<p lang="vi">{tr("outage", "vi")}</p><p lang="en">{tr("outage", "en")}</p>'

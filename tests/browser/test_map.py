@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
@@ -30,7 +31,10 @@ def dash_map(dash_duo, sqlite_store_url: str, tmp_path):
 
 
 def wait(duo, condition: Callable[[], Any], timeout: float = 30, message: str = "") -> Any:
-    return WebDriverWait(duo.driver, timeout).until(lambda _d: condition(), message)
+    """Wait for ``condition``; an element redrawn while it is read is read again next time."""
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    waiter = WebDriverWait(duo.driver, timeout, ignored_exceptions=ignored)
+    return waiter.until(lambda _d: condition(), message)
 
 
 def count(duo, selector: str) -> int:
