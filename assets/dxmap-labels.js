@@ -24,7 +24,7 @@
     var VILLAGE_OFFSET = 10; // px from a village point's centre to its label's side
     var PANE = "dxmap-labels";
     var SHIFTS = [[0, 0], [-1, 0], [1, 0], [0, -1], [0, 1], [-1, -1], [1, -1], [-1, 1], [1, 1]];
-    var KINDS = {"units-layer": "unit", "villages-layer": "village"}; // layers/ids.py UNITS, VILLAGES
+    var KINDS = {"units-layer": "unit", "villages-layer": "village"}; // layers/ids.py
 
     var maps = {}; // map container id → {map, layers: Set, group, queued}
     var widths = {};
@@ -174,7 +174,8 @@
         for (var k = 0; k < options.length; k++) {
             var option = options[k];
             for (var s = 0; s < SHIFTS.length; s++) {
-                var p = item.p.add([SHIFTS[s][0] * option.width / 4, SHIFTS[s][1] * option.height / 2]);
+                var shift = SHIFTS[s];
+                var p = item.p.add([shift[0] * option.width / 4, shift[1] * option.height / 2]);
                 if (fits(map, item.layer, p, option)) {
                     fitted = true;
                     if (clear(p, option)) {
@@ -217,7 +218,9 @@
             }
             var at = labelAt(layer);
             var p = map.latLngToContainerPoint(at);
-            if (p.x < -size.x / 2 || p.y < -size.y / 2 || p.x > size.x * 1.5 || p.y > size.y * 1.5) {
+            var far = p.x < -size.x / 2 || p.y < -size.y / 2 || p.x > size.x * 1.5 ||
+                p.y > size.y * 1.5;
+            if (far) {
                 return; // far off screen: placed when the map moves there
             }
             var area = 0;
