@@ -100,7 +100,7 @@
         foldOnPhones();
     }
 
-    /* -- the map as a picture: polygons and points, title, legend, date, attribution -------- */
+    /* -- the map as a picture: polygons, points, labels, title, legend, date, attribution --- */
 
     var FONT = '"Segoe UI", "Noto Sans", Roboto, Arial, sans-serif';
 
@@ -166,6 +166,32 @@
             ctx.restore();
             ctx.globalAlpha = 1;
         });
+    }
+
+    /* The place labels on screen (assets/dxmap-labels.js), each line where it is drawn, with its
+     * white halo. */
+    function drawLabels(ctx, mapEl, dx, dy) {
+        var mapBox = mapEl.getBoundingClientRect();
+        mapEl.querySelectorAll(".dxmap-label span").forEach(function (line) {
+            var box = line.getBoundingClientRect();
+            if (!box.width || box.right < mapBox.left || box.left > mapBox.right ||
+                box.bottom < mapBox.top || box.top > mapBox.bottom) { return; }
+            var style = window.getComputedStyle(line);
+            if (style.visibility === "hidden") { return; }
+            ctx.font = style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
+            ctx.textAlign = "center";
+            ctx.textBaseline = "middle";
+            var x = dx + box.left - mapBox.left + box.width / 2;
+            var y = dy + box.top - mapBox.top + box.height / 2;
+            ctx.lineJoin = "round";
+            ctx.lineWidth = 3;
+            ctx.strokeStyle = "#ffffff";
+            ctx.strokeText(line.textContent, x, y);
+            ctx.fillStyle = style.color;
+            ctx.fillText(line.textContent, x, y);
+        });
+        ctx.textAlign = "left";
+        ctx.textBaseline = "alphabetic";
     }
 
     /* The island inset, where the page shows it, at its place over the map. */
@@ -289,6 +315,7 @@
         ctx.rect(pad, head, rect.width, rect.height);
         ctx.clip();
         drawPaths(ctx, mapEl, pad, head);
+        drawLabels(ctx, mapEl, pad, head);
         drawInset(ctx, rect, pad, head);
         ctx.restore();
         ctx.strokeStyle = "#d8dde3";

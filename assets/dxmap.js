@@ -611,6 +611,9 @@
                         watchZoom(key, layer._map);
                     });
                 }
+                if (context && context.id !== undefined && window.dxmapLabels) {
+                    window.dxmapLabels.track(idKey(context.id), layer); // assets/dxmap-labels.js
+                }
                 var inInset = context && INSET_LAYERS.indexOf(idKey(context.id)) >= 0;
                 layer.on("add", function () {
                     if (context && idKey(context.id) === "units-layer") { // layers/ids.py UNITS

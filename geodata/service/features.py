@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from shapely.ops import polylabel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -62,6 +63,37 @@ def _coverage(geometries: list, tolerance: float, clean: bool) -> list:
         ok = geometry is not None and not geometry.is_empty and geometry.is_valid
         out.append(geometry if ok and geometry.geom_type.endswith("Polygon") else source)
     return out
+
+
+def label_point(geometry: Any) -> list[float] | None:
+    """Return where a unit's name is written on the map: ``[lon, lat]`` inside the polygon.
+
+    The pole of inaccessibility (:func:`shapely.ops.polylabel`) of the largest part: the point
+    farthest from the outline, so the widest label fits there; for a shape it cannot handle,
+    :func:`shapely.point_on_surface`. Both always lie inside the polygon (a centroid may not).
+
+    Parameters
+    ----------
+    geometry : shapely geometry
+        A unit's (Multi)Polygon, as drawn.
+
+    Returns
+    -------
+    list of float or None
+        ``[lon, lat]`` rounded to :data:`COORD_DECIMALS` decimals; ``None`` for an empty shape.
+    """
+    if geometry is None or geometry.is_empty:
+        return None
+    parts = list(getattr(geometry, "geoms", [geometry]))
+    largest = max(parts, key=lambda part: part.area)
+    try:
+        minx, miny, maxx, maxy = largest.bounds
+        point = polylabel(largest, tolerance=max(maxx - minx, maxy - miny) / 200 or 1e-6)
+        if not largest.contains(point):
+            point = shapely.point_on_surface(largest)
+    except (shapely.errors.GEOSException, AttributeError, ValueError):
+        point = shapely.point_on_surface(geometry)
+    return [round(point.x, COORD_DECIMALS), round(point.y, COORD_DECIMALS)]
 
 
 def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
@@ -116,8 +148,9 @@ def unit_features(
     Returns
     -------
     dict
-        Features with properties ``code, name, type, level, parent_code`` only, coordinates
-        rounded to :data:`COORD_DECIMALS` decimals.
+        Features with properties ``code, name, type, level, parent_code`` and ``label`` (where
+        the map writes the name, see :func:`label_point`) only, coordinates rounded to
+        :data:`COORD_DECIMALS` decimals.
     """
     if lod not in LOD_TOLERANCES:
         raise ValueError(f"lod: {lod!r} is not one of {sorted(LOD_TOLERANCES)}")
@@ -140,6 +173,7 @@ def unit_features(
                     "type": None if row.type is None else str(row.type),
                     "level": str(row.level),
                     "parent_code": None if row.parent_code is None else str(row.parent_code),
+                    "label": label_point(geom),
                 },
             }
         )

@@ -66,7 +66,8 @@ def test_the_district_geometry_is_a_cacheable_compressed_resource(client) -> Non
     features = json.loads(plain.data)["features"]
     assert len(features) == 8
     assert all(
-        set(f["properties"]) == {"code", "name", "type", "level", "parent_code"} for f in features
+        set(f["properties"]) == {"code", "name", "type", "level", "parent_code", "label"}
+        for f in features
     )
     assert plain.headers["ETag"]
     assert plain.headers["Cache-Control"] == "no-cache"
