@@ -166,6 +166,13 @@
             ctx.restore();
             ctx.globalAlpha = 1;
         });
+        // A map of many units is drawn on a canvas (preferCanvas): copy its pixels as they are.
+        mapEl.querySelectorAll(".leaflet-overlay-pane canvas").forEach(function (layer) {
+            var box = layer.getBoundingClientRect();
+            if (!box.width || !box.height) { return; }
+            ctx.drawImage(layer, dx + box.left - mapBox.left, dy + box.top - mapBox.top,
+                box.width, box.height);
+        });
     }
 
     /* The place labels on screen (assets/dxmap-labels.js), each line where it is drawn, with its

@@ -28,6 +28,31 @@ def _wait_count(duo, n: int) -> None:
     )
 
 
+# Sample the page's Leaflet canvas on a grid; where it painted a province, the map picture of the
+# PNG download (assets/dxmap-ui.js mapCanvas) must not show the bare map background there.
+CANVAS_IN_PNG = """
+const layer = document.querySelector('#map .leaflet-overlay-pane canvas');
+const map = document.getElementById('map').getBoundingClientRect();
+const box = layer.getBoundingClientRect();
+const own = layer.getContext('2d');
+const png = window.dxmapUi.mapCanvas();
+const scale = png.width / (map.width + 240 + 48);
+const out = png.getContext('2d');
+let painted = 0, kept = 0;
+for (let i = 1; i < 60; i++) for (let j = 1; j < 60; j++) {
+    const x = map.left + map.width * i / 60, y = map.top + map.height * j / 60;
+    const sx = (x - box.left) * layer.width / box.width;
+    const sy = (y - box.top) * layer.height / box.height;
+    if (own.getImageData(sx, sy, 1, 1).data[3] < 200) continue;
+    painted += 1;
+    const px = (16 + x - map.left) * scale, py = (58 + y - map.top) * scale;
+    const [r, g, b] = out.getImageData(px, py, 1, 1).data;
+    if (!(r === 233 && g === 238 && b === 242)) kept += 1;
+}
+return [painted, kept];
+"""
+
+
 @pytest.fixture
 def country(dash_duo, vn_store_url: str, tmp_path, geodata_dir):
     settings = Settings(
@@ -40,6 +65,8 @@ def country(dash_duo, vn_store_url: str, tmp_path, geodata_dir):
 def test_the_country_opens_on_34_provinces_and_drills_into_168_communes(country) -> None:
     _wait_count(country, 34)
     assert country.driver.find_elements(By.CSS_SELECTOR, f"#{ids.MAP} canvas")
+    painted, kept = country.driver.execute_script(CANVAS_IN_PNG)
+    assert painted > 50 and kept / painted > 0.9  # the PNG holds the canvas-drawn provinces
     header = country.find_element(f"#{ids.TITLE}").text
     assert "Việt Nam" in header and "Rịa" not in header
     country.driver.get(f"{country.server_url}/?vintage=2025-07&unit=79")
