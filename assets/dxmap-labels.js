@@ -278,6 +278,23 @@
         return label;
     }
 
+    /* What sits over the map (legend, inset, tools, zoom buttons, village card): no label under. */
+    var COVERS = ".dxmap-legend, .dxmap-inset, .dxmap-map-tools, .leaflet-control-zoom, " +
+        ".dxmap-village-card";
+
+    function coverBoxes(map) {
+        var frame = map.getContainer().getBoundingClientRect();
+        var boxes = [];
+        document.querySelectorAll(COVERS).forEach(function (el) {
+            var r = el.getBoundingClientRect();
+            if (r.width && r.height && !el.hidden) {
+                boxes.push({x0: r.left - frame.left, y0: r.top - frame.top,
+                    x1: r.right - frame.left, y1: r.bottom - frame.top});
+            }
+        });
+        return boxes;
+    }
+
     function place(state) {
         var map = state.map;
         state.group.clearLayers();
@@ -286,10 +303,11 @@
         }
         var placed = [];
         var points = pointBoxes(state); // a label never covers a village point
+        var covers = coverBoxes(map); // labels are on the main map only
         var small = 0;
         var crowded = 0;
         candidates(state).forEach(function (item) {
-            var found = spot(map, item, [placed, points]);
+            var found = spot(map, item, [placed, points, covers]);
             if (!found.layout) {
                 small += found.small ? 1 : 0;
                 crowded += found.crowded ? 1 : 0;

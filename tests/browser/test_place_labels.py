@@ -202,3 +202,20 @@ def test_village_names_show_only_when_zoomed_far_in(duo, service: MapService) ->
     zoom(duo, "out", 2)
     assert not set(settle(duo)) & set(villages)
     assert duo.get_logs() == []
+
+
+def test_no_label_hides_under_the_legend_inset_or_tools(duo) -> None:
+    # A commune's siblings fill the map up to its edges, under the legend.
+    duo.driver.get(duo.server_url + "/?indicator=mobile_broadband_villages&unit=26677")
+    wait(duo, lambda: count(duo, VILLAGES) > 0, message="the villages were not drawn")
+    assert settle(duo)
+    covered = duo.driver.execute_script(
+        "const over = [...document.querySelectorAll('.dxmap-legend, .dxmap-inset,"
+        " .dxmap-map-tools, .leaflet-control-zoom')].map(e => e.getBoundingClientRect());"
+        "return [...document.querySelectorAll(arguments[0] + ' span')].filter(el => {"
+        " const r = el.getBoundingClientRect();"
+        " return over.some(o => r.width && r.left < o.right && o.left < r.right"
+        "  && r.top < o.bottom && o.top < r.bottom); }).map(el => el.textContent);",
+        LABELS,
+    )
+    assert covered == [], covered
