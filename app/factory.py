@@ -159,6 +159,7 @@ def create_app(settings: Settings) -> dash.Dash:
 
     app.layout = layout
     navigation.register(app, choices, service, prefix)
+    server.extensions["dxmap.warm"] = lambda: navigation.warm_first_view(choices, service, prefix)
     map_callbacks.register(app)
     labels.register_search(app, service)
     analysis.register(app, service)

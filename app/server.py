@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import time
 from typing import Any
 
 import dash
@@ -41,11 +42,23 @@ def build_app(settings: Settings, *, dev_tools: bool = False) -> dash.Dash:
     if dev_tools:
         app.enable_dev_tools(debug=True, dev_tools_hot_reload=False)
     app.server.debug = False  # Werkzeug's interactive debugger (a console) is never served
+    warm(app)
     engine = app.server.extensions.get("dxmap.engine")
     if engine is not None:
         engine.dispose()  # no pooled connection is inherited by the forked workers
     gc.freeze()
     return app
+
+
+def warm(app: dash.Dash) -> None:
+    """Compute the first view's answers once, before the fork: every worker inherits them."""
+    started = time.perf_counter()
+    try:
+        app.server.extensions["dxmap.warm"]()
+    except Exception:  # a view that cannot be computed now is computed on the first request
+        log.warning("the first view could not be computed ahead", exc_info=True)
+        return
+    log.info("first view computed ahead in %.1f s", time.perf_counter() - started)
 
 
 def _bind(host: str, port: int) -> str:

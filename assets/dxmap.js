@@ -200,6 +200,32 @@
         });
     }
 
+    /*
+     * For the bench and tests, on a canvas as on SVG: the fills a layer drew ("count|fill,…"),
+     * and the page point of a unit's label point (a point inside it, to click).
+     */
+    window.dxmapProbe = {
+        fills: function (key) {
+            var fills = [];
+            (drawn[key] || new Set()).forEach(function (layer) {
+                fills.push(layer.options.fillColor);
+            });
+            return fills.length + "|" + fills.join(",");
+        },
+        pointOf: function (key, code) {
+            var found = null;
+            (drawn[key] || new Set()).forEach(function (layer) {
+                var p = layer.feature && layer.feature.properties;
+                if (p && String(p.code) === String(code) && p.label && layer._map) {
+                    var at = layer._map.latLngToContainerPoint([p.label[1], p.label[0]]);
+                    var box = layer._map.getContainer().getBoundingClientRect();
+                    found = [Math.round(box.left + at.x), Math.round(box.top + at.y)];
+                }
+            });
+            return found;
+        },
+    };
+
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         dxmap: {
             /* Draw the view callback's map payload: fetch changed geometry, else restyle. */

@@ -53,9 +53,11 @@ if (!gd || !gd.data || !document.querySelector('#map canvas')) return '0|';
 const n = gd.data.reduce((s, t) => s + (t.locations || []).length, 0);
 return n + '|' + gd.data.map(t => t.name + ':' + (t.locations || []).length).join(',');
 """
+PROBE = "return window.dxmapProbe ? window.dxmapProbe.fills(arguments[0]) : '0|'"
 POSTS = "_dash-update-component"
 INSIDE = """
 const el = document.querySelector(arguments[0]);
+if (!el) return null;
 const r = el.getBoundingClientRect();
 for (let i = 1; i < 12; i++) for (let j = 1; j < 12; j++) {
     const x = Math.round(r.left + (r.width * i) / 12), y = Math.round(r.top + (r.height * j) / 12);
@@ -90,11 +92,12 @@ def serve(app: Any, port: int) -> str:
 
 
 def signature(driver: webdriver.Chrome, kind: str) -> tuple[int, str]:
-    raw = (
-        driver.execute_script(PLOT)
-        if kind == "plotly"
-        else driver.execute_script(FILLS, SHAPES[kind])
-    )
+    if kind == "plotly":
+        raw = driver.execute_script(PLOT)
+    elif kind == "dxmap":  # on a canvas too (the country): what the layers were given to draw
+        raw = driver.execute_script(PROBE, "units-layer")
+    else:
+        raw = driver.execute_script(FILLS, SHAPES[kind])
     count, _, rest = raw.partition("|")
     return int(count), rest
 
@@ -110,7 +113,9 @@ def until(driver, kind: str, ok, timeout: float = 60) -> float:
 
 
 def filled(n: int):
-    return lambda sig: sig[0] == n and "#c9c9c9" not in sig[1] and "null" not in sig[1]
+    return lambda sig: (
+        sig[0] == n and not any(mark in sig[1] for mark in ("#c9c9c9", "null", "undefined"))
+    )
 
 
 def settle(driver, quiet: float = 0.4) -> None:
@@ -181,7 +186,13 @@ def _one_run(driver, kind: str, url: str, n_units: int, run: int, drill, out) ->
         out["values_bytes"].append(sum(e["bytes"] for e in posts))
     if drill:
         mark = len(entries(driver))
-        point = driver.execute_script(INSIDE, f"{SHAPES[kind]}[data-code='{drill['code']}']")
+        point = driver.execute_script(
+            INSIDE, f"{SHAPES[kind]}[data-code='{drill['code']}']"
+        ) or driver.execute_script(  # a canvas has no element per unit: its label point
+            "return window.dxmapProbe.pointOf(arguments[0], arguments[1])",
+            "units-layer",
+            drill["code"],
+        )
         t0 = float(driver.execute_script("return performance.now()"))
         actions = ActionBuilder(driver)
         actions.pointer_action.move_to_location(*point).click()

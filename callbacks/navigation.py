@@ -223,6 +223,17 @@ def _echo(new: Any, old: Any) -> Any:
     return no_update if new == old else new
 
 
+def warm_first_view(choices: Callable[[], Choices], service: Any, prefix: str) -> None:
+    """Compute what a bare URL shows (the map's values, the detail tab) into the caches.
+
+    ``dxmap serve`` calls it before its workers are forked, so the first visitor does not wait
+    for the whole area's scorecard (tens of seconds at national scale on a cold store).
+    """
+    view = default_state(choices())
+    map_outputs(view, service, prefix)
+    tabs_outputs("detail", view, service, None, (None, None))
+
+
 def register(
     app: Dash, choices: Choices | Callable[[], Choices], service: Any, prefix: str
 ) -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from geodata.store.frames import rows_frame
 from geodata.store.geometry import stored_box
 from geodata.store.models import LEVELS, Unit, Village, VillageParent, Vintage
 
@@ -332,7 +333,7 @@ def village_parent_links(session: Session, vintage: str) -> pd.DataFrame:
             VillageParent.vintage_key == vintage
         )
     ).all()
-    return pd.DataFrame(rows, columns=["code", "parent_code"]).assign(weight=1.0)
+    return rows_frame(rows, ["code", "parent_code"]).assign(weight=1.0)
 
 
 def village_points(session: Session, vintage: str, unit_code: str | None = None) -> list[Row]:

@@ -9,6 +9,7 @@ from geodata.store.engine import (
     session_factory,
     transaction,
 )
+from geodata.store.frames import rows_frame
 from geodata.store.geometry import CRS, from_wkb, stored_box, to_wkb, units_frame
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "create_schema",
     "from_wkb",
     "make_engine",
+    "rows_frame",
     "schema_exists",
     "session_factory",
     "stored_box",

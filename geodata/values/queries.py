@@ -46,6 +46,9 @@ from geodata.values.rollup import find_indicator, load_observations, unit_rows
 
 __all__ = ["province_values", "unit_values", "village_values"]
 
+#: ``session.info`` key of the structures the unit queries of one session share (read only).
+SESSION_MEMO = "dxmap.values.memo"
+
 
 def unit_values(
     session: Session,
@@ -98,8 +101,13 @@ def unit_values(
     """
     check_vintage_level(session, vintage, level)
     indicator = find_indicator(session, indicator_key)
-    hier = load_hierarchy(session, vintage)
-    return unit_rows(session, indicator, period, vintage, level, parent_code, hier, {})
+    # What the indicators of one read share (units, village parents, crosswalk walks) is kept
+    # for the session: a scorecard asks for twelve indicators of one unit.
+    memo = session.info.setdefault(SESSION_MEMO, {})
+    hier = memo.get(f"hierarchy:{vintage}")
+    if hier is None:
+        hier = memo[f"hierarchy:{vintage}"] = load_hierarchy(session, vintage)
+    return unit_rows(session, indicator, period, vintage, level, parent_code, hier, memo)
 
 
 def village_values(

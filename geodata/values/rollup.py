@@ -21,6 +21,7 @@ from geodata.areas.hierarchy import Hierarchy, load_hierarchy, village_parent_li
 from geodata.areas.links import chain_links
 from geodata.catalogue.scopes import unit_rules
 from geodata.catalogue.targets import apply_rules, load_targets
+from geodata.store.frames import rows_frame
 from geodata.store.models import LEVELS, Indicator, Observation
 from geodata.values.aggregate import PERCENT_KINDS, aggregate, row_values
 from geodata.values.cells import as_floats, nullable
@@ -66,9 +67,9 @@ def load_observations(session: Session, indicator_key: str, period: str) -> pd.D
             Observation.note,
         ).where(Observation.indicator_key == indicator_key, Observation.period == period)
     ).all()
-    frame = pd.DataFrame(
+    frame = rows_frame(
         rows,
-        columns=[
+        [
             "level",
             "code",
             "vintage_key",

@@ -119,3 +119,26 @@ def test_dev_server_with_debug_never_serves_the_werkzeug_console(
 def test_serve_refuses_zero_workers_as_a_usage_error(capsys) -> None:
     assert main(["serve", "--workers", "0"]) == 2
     assert "--workers: must be at least 1" in capsys.readouterr().err
+
+
+def test_the_served_app_has_the_first_view_computed_before_the_first_visit(
+    sqlite_store_url: str, tmp_path: Path
+) -> None:
+    from app.server import build_app
+    from app.settings import Settings
+    from layers import ids
+    from tests.integration.test_web_hardening import _body
+
+    app = build_app(Settings(database_url=sqlite_store_url, instance_dir=tmp_path))
+    service = app.server.extensions["dxmap.service"]
+    computed = service.analysis._scorecard.cache_info()
+    assert computed.currsize == 1  # the whole area's scorecard, before any request
+    key = next(k for k in app.callback_map if f"{ids.MAP_DATA}.data" in k)
+    first = app.server.test_client().post(
+        "/_dash-update-component", json=_body(key, app.callback_map[key], {0: ""})
+    )
+    assert first.status_code == 200
+    after = service.analysis._scorecard.cache_info()
+    assert (after.misses, after.hits) == (computed.misses, computed.hits + 1)  # nothing new
+    values = service._values.cache_info()
+    assert values.misses == values.currsize and values.hits >= 1

@@ -1,0 +1,147 @@
+"""Time the analysis answers at national scale (not a test): ``python bench/bench_analysis.py``.
+
+Builds (or reuses, with ``--store``) a SQLite store of an area with its demo data (``vn`` by
+default: 34 provinces, 3,321 communes, about 91,000 synthetic villages), then asks the service for
+scorecards, trends, comparisons, rankings and gap registers of a sample of units, twice each: the
+first answer is computed (cold), the second comes from the per-data-version cache (warm). Writes
+``<out>/<date>-analysis-<area>.md`` and ``.json`` with p50 / p95 in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import platform
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.settings import Settings
+from geodata.areas import load_area
+from geodata.bootstrap import init_store
+from geodata.service.map_service import MapService
+from geodata.store.engine import make_engine
+
+log = logging.getLogger("bench.analysis")
+SAMPLE = 20  # units per question
+
+
+def _ms(call: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50": round(statistics.median(ordered), 1), "p95": round(p95, 1), "n": len(ordered)}
+
+
+def questions(service: MapService, rng: random.Random) -> dict[str, list[Callable[[], Any]]]:
+    """Return, per question, the calls to time (each a different unit or set of units)."""
+    vintage = service.vintages()[-1]["key"]
+    period = service.periods()[-1]
+    indicator = service.indicators()[0]["key"]
+    root = service.root(vintage)
+    index = service.units_index(vintage)
+    top = list(root["children"])
+    leaves = [code for code, unit in index.items() if not unit.get("children")]
+    leaf_level = index[leaves[0]]["level"]
+    top_level = index[top[0]]["level"]
+    a = service.analysis
+    units = rng.sample(leaves, SAMPLE)
+    parents = rng.sample(top, min(SAMPLE, len(top)))
+    triples = [tuple(rng.sample(leaves, 3)) for _ in range(SAMPLE)]
+    return {
+        "scorecard (commune)": [lambda c=c: a.scorecard(period, vintage, c) for c in units],
+        "scorecard (province)": [lambda c=c: a.scorecard(period, vintage, c) for c in parents],
+        "trend (commune)": [lambda c=c: a.trend(c, vintage) for c in units],
+        "compare (3 communes)": [lambda c=c: a.compare(c, period, vintage) for c in triples],
+        "ranking (all communes)": [
+            lambda k=k["key"]: a.ranking(k, period, vintage, leaf_level)
+            for k in service.indicators()[:SAMPLE]
+        ],
+        "ranking (provinces)": [
+            lambda k=k["key"]: a.ranking(k, period, vintage, top_level)
+            for k in service.indicators()[:SAMPLE]
+        ],
+        "gap register (communes of a province)": [
+            lambda p=p: a.gaps(indicator, period, vintage, leaf_level, p) for p in parents
+        ],
+        "gap register (villages of a commune)": [
+            lambda c=c: a.gaps("mobile_broadband_villages", period, vintage, "village", c)
+            for c in units
+        ],
+    }
+
+
+def run(area: str, store: Path | None, out: Path) -> dict[str, Any]:
+    """Time every question cold and warm on ``area``; write and return the results."""
+    settings = Settings()
+    path = store or Path(tempfile.mkdtemp(prefix="dxmap-bench-")) / f"{area}.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    if store is None or not path.exists():
+        started = time.perf_counter()
+        init_store(engine, load_area(area, settings.geodata_dir), with_demo=True)
+        log.info("store built in %.0f s: %s", time.perf_counter() - started, path)
+    service = MapService(engine)
+    rng = random.Random(7)
+    result: dict[str, Any] = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "area": area,
+        "machine": f"{platform.platform()}, {os.cpu_count()} CPUs",
+        "load_average": [round(v, 2) for v in os.getloadavg()],
+        "questions": {},
+    }
+    for name, calls in questions(service, rng).items():
+        cold = [_ms(call) for call in calls]
+        warm = [_ms(call) for call in calls]
+        result["questions"][name] = {"cold": _percentiles(cold), "warm": _percentiles(warm)}
+        log.info("%s: cold %s, warm %s", name, result["questions"][name]["cold"], warm[:1])
+    engine.dispose()
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / f"{dt.date.today().isoformat()}-analysis-{area}"
+    stem.with_suffix(".json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    stem.with_suffix(".md").write_text(markdown(result), encoding="utf-8")
+    return result
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """Return the results as a Markdown table (ms, p50 / p95)."""
+    lines = [
+        f"# dxmap analysis answers, {result['area']}, {result['date']}",
+        "",
+        f"SQLite store with the demo data; {SAMPLE} units per question, each asked twice: cold "
+        f"(computed) then warm (cached per data version). Machine: {result['machine']}, load "
+        f"average {result['load_average']}.",
+        "",
+        "| question | cold p50 / p95 (ms) | warm p50 / p95 (ms) |",
+        "|---|---|---|",
+    ]
+    for name, q in result["questions"].items():
+        cold, warm = q["cold"], q["warm"]
+        lines.append(f"| {name} | {cold['p50']} / {cold['p95']} | {warm['p50']} / {warm['p95']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """Parse the command line and run the bench."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--area", default="vn")
+    parser.add_argument("--store", type=Path, help="reuse (or build once at) this SQLite file")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    run(args.area, args.store, args.out)
+
+
+if __name__ == "__main__":
+    main()
