@@ -30,7 +30,7 @@ from geodata.service.map_service import MapService
 from geodata.store.engine import make_engine
 
 log = logging.getLogger("bench.analysis")
-SAMPLE = 20  # units per question
+SAMPLE = 5  # units per question (cold answers at national scale take seconds each)
 
 
 def _ms(call: Callable[[], Any]) -> float:
