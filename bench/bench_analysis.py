@@ -61,22 +61,22 @@ def questions(service: MapService, rng: random.Random) -> dict[str, list[Callabl
     parents = rng.sample(top, min(SAMPLE, len(top)))
     triples = [tuple(rng.sample(leaves, 3)) for _ in range(SAMPLE)]
     return {
-        "scorecard (commune)": [lambda c=c: a.scorecard(period, vintage, c) for c in units],
-        "scorecard (province)": [lambda c=c: a.scorecard(period, vintage, c) for c in parents],
-        "trend (commune)": [lambda c=c: a.trend(c, vintage) for c in units],
-        "compare (3 communes)": [lambda c=c: a.compare(c, period, vintage) for c in triples],
-        "ranking (all communes)": [
+        f"scorecard ({leaf_level})": [lambda c=c: a.scorecard(period, vintage, c) for c in units],
+        f"scorecard ({top_level})": [lambda c=c: a.scorecard(period, vintage, c) for c in parents],
+        f"trend ({leaf_level})": [lambda c=c: a.trend(c, vintage) for c in units],
+        f"compare (3 × {leaf_level})": [lambda c=c: a.compare(c, period, vintage) for c in triples],
+        f"ranking (every {leaf_level})": [
             lambda k=k["key"]: a.ranking(k, period, vintage, leaf_level)
             for k in service.indicators()[:SAMPLE]
         ],
-        "ranking (provinces)": [
+        f"ranking (every {top_level})": [
             lambda k=k["key"]: a.ranking(k, period, vintage, top_level)
             for k in service.indicators()[:SAMPLE]
         ],
-        "gap register (communes of a province)": [
+        f"gap register ({leaf_level}s of a {top_level})": [
             lambda p=p: a.gaps(indicator, period, vintage, leaf_level, p) for p in parents
         ],
-        "gap register (villages of a commune)": [
+        f"gap register (villages of a {leaf_level})": [
             lambda c=c: a.gaps("mobile_broadband_villages", period, vintage, "village", c)
             for c in units
         ],
