@@ -44,7 +44,7 @@ def export_request(
     """Return the ``export_view`` arguments for what the map draws for ``state``.
 
     ``frame`` is ``map_frame(state, service)``: its level and parent are what is drawn; at a
-    leaf (a commune, or a unit without communes such as Côn Đảo) the map's subject is the leaf's
+    leaf (a commune, or a unit with no units below it) the map's subject is the leaf's
     villages, so the export is the villages under it.
     """
     if frame.get("leaf"):

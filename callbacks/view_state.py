@@ -254,7 +254,7 @@ def with_unit(state: Mapping[str, Any], code: str | None) -> dict[str, Any]:
 
 
 def search_target(value: str | None) -> str | None:
-    """Return the unit code a search option points to (``"26677"`` or ``"26674~26677"``)."""
+    """Return the unit code a search option points to (``"CODE"`` or ``"PARENT~CODE"``)."""
     if not value:
         return None
     return str(value).split("~", 1)[0] or None

@@ -214,7 +214,7 @@ def map_container(
 def inset(
     layer: dl.GeoJSON, bounds: Sequence[Sequence[float]] | None, names: Sequence[str]
 ) -> html.Div:
-    """Return the inset for far-away islands (Côn Đảo): a small fixed map of the same layer."""
+    """Return the inset for far-away islands: a small fixed map of the same layer."""
     return html.Div(
         [
             html.Div(", ".join(names), id=ids.INSET_LABEL, className="dxmap-inset-label"),

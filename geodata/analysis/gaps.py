@@ -217,7 +217,7 @@ def gap_register(
         ``province``, ``district``, ``commune`` or ``village``.
     parent_code : str, optional
         Only units (or villages) lying in this unit; villages default to the whole area.
-        A unit above ``level`` that has no units below it (Côn Đảo district, which has no
+        A unit above ``level`` that has no units below it (an island district without
         communes) is listed with the units of ``level``, under its own level.
 
     Returns

@@ -17,10 +17,10 @@ onto it; each row says how (``method``):
     Unit rows of a *later* vintage cannot be split back onto a unit that was merged away, so
     the row shows the value of the unit it became (the one that received the largest share of
     it, should it have been split), named in ``value_code`` / ``value_name``.
-    Example: Xã Phước Hưng (26677, vintage 2020) became part of Xã Long Hải (26662) in
-    2025-07. With the demo data its 2025 value comes from its own six villages (``villages``,
-    exact); only when a 2025 value is stored for communes of 2025-07 alone (an import by
-    commune code) does the row fall back to Long Hải's value, flagged.
+    Example: a 2020 commune merged into a larger commune in 2025-07. With village data its
+    2025 value comes from its own villages (``villages``, exact); only when a 2025 value is
+    stored for communes of 2025-07 alone (an import by commune code) does the row fall back to
+    the merged commune's value, flagged.
 
 ``reaggregated`` is True for ``villages`` and ``crosswalk`` rows (the value was computed on other
 boundaries than those in force at the time); ``vintage_change_before`` is True on the first

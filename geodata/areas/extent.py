@@ -1,6 +1,6 @@
 """Map extents: bounding-box unions and the split of far-away land (islands) into an inset.
 
-An island district far off the coast (Côn Đảo is about 180 km south of its province's mainland)
+An island district far off the coast (some lie over 150 km from their province's mainland)
 or an archipelago hundreds of kilometres offshore shrinks the mainland to a corner when the map
 is fitted to the whole area. Maps of Vietnam show such islands in an inset; these functions find
 them from the geometry (no list of islands): :func:`split_parts` clusters the polygon parts of

@@ -14,7 +14,7 @@ def search_key(text: str) -> str:
     Parameters
     ----------
     text : str
-        Any name, e.g. ``"Xã Phước Hưng"``.
+        Any name, with or without diacritics.
 
     Returns
     -------

@@ -1,7 +1,7 @@
 """Reading the files boundaries are loaded from: the required-file check, GSO code lists, hashes.
 
 The files are read from the configured geodata directory and never copied into the repository.
-Codes are strings: a numeric cell (``26506.0``) is turned back into ``"26506"``.
+Codes are strings: a numeric cell (``12345.0``) is turned back into ``"12345"``.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def file_sha256(path: Path) -> str:
 
 
 def normal_code(value: object, level: str) -> str:
-    """Return a code as a string; a numeric cell (``26506.0``) is turned back into ``"26506"``."""
+    """Return a code as a string; a numeric cell (``12345.0``) is turned back into ``"12345"``."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, int | float | np.integer | np.floating):

@@ -11,13 +11,13 @@ vintage in force at the end of its period). Values can be shown on any vintage, 
   successors,
   and those of every unit inside it). Each of those resolves its rule on the scope vintage; the
   unit takes that rule only when **all** of them resolve to the same rule. When they disagree —
-  a 2025-07 commune merged from 2020 communes with different scoped targets, as Phường Vũng Tàu
-  (26506) would be if one of its seven phường had a target of its own — or when no link reaches
+  a 2025-07 commune merged from 2020 communes with different scoped targets, as a merged phường
+  would be if one of the wards it absorbed had a target of its own — or when no link reaches
   the unit, the general ``*`` rule applies
-  (:func:`geodata.catalogue.targets.resolve_shared`). So 2024 fibre shown on 2025-07 keeps Côn
-  Đảo's island
-  threshold (755 → 26732), and 2025 fibre shown on 2020 keeps it too (26732 → 755), while the
-  province as a whole (which covers the island and the mainland) gets the general target.
+  (:func:`geodata.catalogue.targets.resolve_shared`). So a 2024 island threshold shown on
+  2025-07 keeps to the island's 2025-07 unit, and a 2025 one shown on 2020 keeps to the 2020
+  district, while the province as a whole (which covers the island and the mainland) gets the
+  general target.
 - A village lies in exactly one unit of every vintage: it resolves on its own code, then the chain
   of its parent in the scope vintage (falling back to its unit's rule when it has no parent there).
 """

@@ -6,10 +6,10 @@ island district carry a lower threshold that also applies to everything inside i
 
 A scope code names a unit of the *scope vintage*: the boundary vintage in force at the end of the
 target's period (:func:`geodata.areas.vintages.vintage_for_period`), the same convention as an
-observation's code. ``fibre_households`` 2024 scope 755 is Côn Đảo district of vintage 2020; 2025
-scope 26732 is Đặc khu Côn Đảo of vintage 2025-07. How such a scope reaches the units of another
-vintage is :mod:`geodata.catalogue.scopes`' business; this module is pure apart from
-:func:`load_targets`.
+observation's code: a 2024 target scoped to a district names that district's code in the 2020
+vintage, a 2025 target for the same place names its 2025-07 unit. How such a scope reaches the
+units of another vintage is :mod:`geodata.catalogue.scopes`' business; this module is pure apart
+from :func:`load_targets`.
 """
 
 from __future__ import annotations

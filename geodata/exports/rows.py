@@ -41,7 +41,7 @@ def _geometry_table(session: Session, view: ExportView, values: pd.DataFrame) ->
             }
         ).drop_duplicates("code")
     parts = []
-    # A leaf parent (Côn Đảo has no communes) answers with the parent itself: other levels.
+    # A leaf parent (a district without communes) answers with the parent itself: other levels.
     for level in sorted({str(v) for v in values["level"].dropna().unique()} or {view.level}):
         units = units_frame(session, view.vintage, level, None, display=False)
         parts.append(

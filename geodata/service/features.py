@@ -190,7 +190,7 @@ def village_features(session: Session, vintage: str, unit_code: str) -> dict[str
     vintage : str
         The vintage whose village parents are used.
     unit_code : str
-        The unit (a commune, or a district without communes such as Côn Đảo).
+        The unit (a commune, or a district without communes).
 
     Returns
     -------

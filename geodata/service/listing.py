@@ -203,7 +203,7 @@ def unit_records(
         (villages only when asked for).
     parent : str, optional
         Only units lying (directly or indirectly) inside this unit. When the parent has no
-        units at ``level`` and no children at all (Côn Đảo district has no communes), the
+        units at ``level`` and no children at all (a district without communes), the
         parent itself is returned, as the map and the values do.
 
     Returns

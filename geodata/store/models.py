@@ -3,7 +3,7 @@
 Geometry is stored portably as WKB (``LargeBinary``) so SQLite needs no spatial extension.
 Codes are strings (province 2 digits, district 3, commune 5; village codes are dxmap's own).
 A unit is identified by ``(vintage_key, code)``: the same GSO code can name different areas in
-different vintages (26506 is Phường 1 until 2025-06 and Phường Vũng Tàu from 2025-07).
+different vintages (a ward's code may be kept by the larger ward it merged into).
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ class Village(Base):
 
 
 class VillageParent(Base):
-    """The unit a village lies in, per vintage (a commune, or a leaf district such as Côn Đảo)."""
+    """The unit a village lies in, per vintage (a commune, or a leaf district)."""
 
     __tablename__ = "village_parent"
 

@@ -16,8 +16,9 @@ same unit is shown beside it as ``published_value`` (with ``published_source`` a
 ``published_note``).
 
 Targets follow :mod:`geodata.catalogue.scopes`: a target scoped to a unit of another vintage (the
-2024 island threshold of Côn Đảo district, 755) reaches the units of the vintage shown through the
-crosswalk (Đặc khu Côn Đảo, 26732), and every row says which scope and vintage its target came from.
+2024 threshold of an island district) reaches the units of the vintage shown through the
+crosswalk (the island's 2025-07 unit), and every row says which scope and vintage its target came
+from.
 
 The computation lives in :mod:`geodata.values.rollup`; this module is the public entry point.
 """
@@ -74,7 +75,7 @@ def unit_values(
         ``province``, ``district`` or ``commune`` (must exist in the vintage).
     parent_code : str, optional
         Only units lying (directly or indirectly) in this unit. When the parent is a leaf with
-        no units at ``level`` (Côn Đảo district has no communes), the parent itself is returned.
+        no units at ``level`` (a district without communes), the parent itself is returned.
 
     Returns
     -------

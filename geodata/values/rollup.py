@@ -162,7 +162,7 @@ def unit_rows(
         inside = [parent_code in hier.chain(code)[1:] for code in at_level["code"]]
         at_level = at_level[inside]
         if at_level.empty and not hier.has_children(parent_code):
-            # A leaf (Côn Đảo district has no communes): drilling into it shows the unit itself.
+            # A leaf (a district without communes): drilling into it shows the unit itself.
             at_level = units.loc[[parent_code]]
             level = str(units.at[parent_code, "level"])
     selected = at_level.sort_values("code")
