@@ -149,3 +149,19 @@ def vn_store_url(tmp_path_factory: pytest.TempPathFactory, geodata_dir: Path) ->
     Copy the file (``shutil.copyfile``) before writing to it.
     """
     return _area_store(tmp_path_factory, geodata_dir, "vn", with_demo=False)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """URL of an empty store: a SQLite file not yet created, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'instance' / 'dxmap.sqlite'}"
+        return
+    admin_url = request.getfixturevalue("_pg_admin_url")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"dxmap_e_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    _drop_database(admin_url, name)

@@ -10,12 +10,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from geodata.store.engine import make_engine
 from geodata.store.models import Base
@@ -74,26 +71,10 @@ def _env(url: str, geodata_dir: Path) -> dict[str, str]:
     return {**env, "DXMAP_DATABASE_URL": url, "DXMAP_GEODATA_DIR": str(geodata_dir)}
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'instance' / 'dxmap.sqlite'}"
-        return
-    admin_url = request.getfixturevalue("_pg_admin_url")
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"dxmap_c_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def test_four_servers_started_together_on_an_empty_store_all_serve(
-    empty_url: str, geodata_dir: Path, tmp_path: Path, _base_sqlite: Path
+    empty_store_url: str, geodata_dir: Path, tmp_path: Path, _base_sqlite: Path
 ) -> None:
-    env = _env(empty_url, geodata_dir)
+    env = _env(empty_store_url, geodata_dir)
     ports = [_free_port() for _ in range(PROCESSES)]
     logs = [tmp_path / f"serve-{port}.log" for port in ports]
     servers = []
@@ -117,7 +98,7 @@ def test_four_servers_started_together_on_an_empty_store_all_serve(
         _stop(servers)
     text_of_logs = "\n".join(log.read_text() for log in logs)
     assert "Traceback" not in text_of_logs and "UNIQUE" not in text_of_logs
-    assert _counts(empty_url) == _counts(f"sqlite:///{_base_sqlite}"), "loaded exactly once"
+    assert _counts(empty_store_url) == _counts(f"sqlite:///{_base_sqlite}"), "loaded exactly once"
 
 
 HOOKS = """

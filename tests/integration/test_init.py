@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, select
 
 from app.cli import main
 from geodata.areas.manifest import load_area
@@ -48,23 +46,6 @@ def geodata_with(tmp_path: Path, geodata_dir: Path, broken: str, content: bytes 
 def last_layer_file() -> str:
     """The file of the default area's last layer: loaded after the catalogue and other layers."""
     return load_area("brvt", None).layers[-1].file
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path):
-    """URL of an empty store: a SQLite file not yet created, or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'instance' / 'dxmap.sqlite'}"
-        return
-    admin_url = request.getfixturevalue("_pg_admin_url")
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"dxmap_e_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _init(url: str, geodata: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> tuple[int, str]:
