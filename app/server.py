@@ -42,12 +42,25 @@ def build_app(settings: Settings, *, dev_tools: bool = False) -> dash.Dash:
     if dev_tools:
         app.enable_dev_tools(debug=True, dev_tools_hot_reload=False)
     app.server.debug = False  # Werkzeug's interactive debugger (a console) is never served
+    register_page_scripts(app)
     warm(app)
     engine = app.server.extensions.get("dxmap.engine")
     if engine is not None:
         engine.dispose()  # no pooled connection is inherited by the forked workers
     gc.freeze()
     return app
+
+
+def register_page_scripts(app: dash.Dash) -> None:
+    """Run Dash's first-request set-up and render the page once, before the fork.
+
+    Dash sets a worker up on its first request, marking it done *before* it registers the
+    component scripts it may serve: a request arriving meanwhile on another thread (a browser
+    asks for twenty scripts at once) was answered 500. Done here, every worker inherits it.
+    """
+    with app.server.test_request_context(app.config.requests_pathname_prefix):
+        app._setup_server()  # noqa: SLF001 - Dash has no public hook for this set-up
+        app.index()
 
 
 def warm(app: dash.Dash) -> None:

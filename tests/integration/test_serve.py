@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -59,12 +60,12 @@ class Server:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def wait(self, timeout: float = 180) -> None:
+    def wait(self, timeout: float = 180, path: str = "/") -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log.read_text()[-3000:]
             try:
-                if _get(self.url("/"))[0] == 200:
+                if _get(self.url(path))[0] == 200:
                     return
             except OSError:
                 pass
@@ -142,3 +143,35 @@ def test_the_served_app_has_the_first_view_computed_before_the_first_visit(
     assert (after.misses, after.hits) == (computed.misses, computed.hits + 1)  # nothing new
     values = service._values.cache_info()
     assert values.misses == values.currsize and values.hits >= 1
+
+
+def test_a_fresh_worker_serves_every_script_asked_for_at_once(
+    sqlite_store_url: str, tmp_path: Path
+) -> None:
+    # A browser asks for the page's twenty scripts at once. Dash's first-request set-up used to
+    # mark itself done before registering them, so the requests beside the first answered 500.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.factory import create_app
+    from app.settings import Settings
+
+    app = create_app(Settings(database_url=sqlite_store_url, instance_dir=tmp_path / "probe"))
+    with app.server.test_request_context("/"):
+        page = app.index()
+    scripts = re.findall(r'<script src="(/_dash-component-suites/[^"]+)"', page)
+    assert len(scripts) > 5
+    server = Server(tmp_path, sqlite_store_url, "--workers", "1")
+    try:
+        deadline = time.monotonic() + 120
+        while "Booting worker" not in server.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        while time.monotonic() < deadline:  # listening, with no request served yet
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", server.port)) == 0:
+                    break
+            time.sleep(0.1)
+        with ThreadPoolExecutor(len(scripts)) as pool:
+            statuses = list(pool.map(lambda path: _get(server.url(path))[0], scripts))
+    finally:
+        server.stop()
+    assert statuses == [200] * len(scripts)
