@@ -60,12 +60,12 @@ class Server:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def wait(self, timeout: float = 180, path: str = "/") -> None:
+    def wait(self, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log.read_text()[-3000:]
             try:
-                if _get(self.url(path))[0] == 200:
+                if _get(self.url("/"))[0] == 200:
                     return
             except OSError:
                 pass
