@@ -114,6 +114,29 @@ def tabs_outputs(
     return values
 
 
+PICKER_AT = sum(len(o) for o in list(TAB_OUTPUTS.values())[: list(TAB_OUTPUTS).index("compare")])
+PICKER_AT += [o.component_id for o in TAB_OUTPUTS["compare"]].index(ids.COMPARE_PICK)
+
+
+def hold_picker(values: list[Any], sent: Any, fresh: bool) -> list[Any]:
+    """Leave the compare list as the browser has it unless the view says otherwise.
+
+    ``values`` come from :func:`tabs_outputs`, ``sent`` is the list's value in the request.
+    Its options, placeholder and labels go only when they may have changed (``fresh``: the tab
+    opened, the page loaded, the vintage or language changed); its value only when it differs
+    from what was sent. Re-sent options redraw an open list under the pointer, and a value
+    echoed after a slow answer would undo a pick made meanwhile.
+    """
+    options, value, placeholder, labels = values[PICKER_AT : PICKER_AT + 4]
+    if options is no_update:  # the compare tab is not shown
+        return values
+    out = list(values)
+    held = [options, value, placeholder, labels] if fresh else [no_update] * 4
+    held[1] = no_update if list(value or ()) == list(sent or ()) else value
+    out[PICKER_AT : PICKER_AT + 4] = held
+    return out
+
+
 def register(app: Dash, service: Any) -> None:
     """Register the tab switch (in the browser) and the gap register's download."""
     app.clientside_callback(

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.analysis import GAP_STATES, TAB_OUTPUTS, tabs_outputs
+from callbacks.analysis import GAP_STATES, TAB_OUTPUTS, hold_picker, tabs_outputs
 from callbacks.analysis_view import active_tab
 from callbacks.compare_view import ranking_code, same_level, toggled
 from callbacks.gaps_view import focus_target
@@ -272,7 +272,7 @@ def register(
         unsent[label_at - len(NAV_OUTPUTS)] = [no_update] * len(keys)  # the labels: one each
         if trigger in TAB_TRIGGERS and current is not None:  # a tab opened: only its content
             view, nav_values = current, [no_update] * len(NAV_OUTPUTS)
-            rest = list(unsent)
+            rest, fresh = list(unsent), True
         else:
             inputs = {
                 "search": search,
@@ -305,6 +305,7 @@ def register(
                 view, service, prefix, old_fit, old_inset_fit, playing=paused is False
             )
             changed = _changed_keys(current, view)
+            fresh = from_url or changed is None or bool({"vintage", "lang"} & changed)
             for index in _unchanged_map_outputs(changed):
                 map_values[index] = no_update
             camera = parse_camera(search) if from_url else None
@@ -319,7 +320,6 @@ def register(
         if tab == "table":
             _, rest[table_at] = map_outputs(view, service, prefix, table=True)
         else:
-            rest[table_at + 1 + len(LABEL_OUTPUTS) :] = tabs_outputs(
-                tab, view, service, gap_level, tuple(gap_grid), gap_group
-            )
+            tabs = tabs_outputs(tab, view, service, gap_level, tuple(gap_grid), gap_group)
+            rest[table_at + 1 + len(LABEL_OUTPUTS) :] = hold_picker(tabs, compare, fresh)
         return (*nav_values, *rest)

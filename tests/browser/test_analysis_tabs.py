@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from sqlalchemy import create_engine, text
@@ -71,7 +72,41 @@ def pick_compared(duo, code: str) -> None:
         ),
     )
     option.click()
+    wait(duo, lambda: code in picked_codes(duo))  # the chip shows before the next pick
     box.send_keys(Keys.ESCAPE)
+
+
+def test_picks_made_while_an_answer_is_on_its_way_are_all_kept(app_url) -> None:
+    """On a slow line each pick's answer arrives after the next pick: none may undo a pick."""
+    duo = app_url
+    wait_count(duo, UNITS, 8)
+    open_tab(duo, ids.TAB_COMPARE)
+    slow = {"latency": 1000, "download_throughput": 10**7, "upload_throughput": 10**7}
+    duo.driver.set_network_conditions(offline=False, **slow)
+    try:
+        for code in ("750", "751", "752"):
+            pick_compared(duo, code)
+        wait_url(duo, "compare=750,751,752")
+        wait(duo, lambda: count(duo, f"#{ids.COMPARE_MATRIX} table[data-units='3']") == 1)
+        assert picked_codes(duo) == ["750", "751", "752"]
+    finally:
+        duo.driver.delete_network_conditions()
+
+
+def picked_codes(duo) -> list[str]:
+    """The codes the compare list shows as picked ("Name · code" chips), in order."""
+    return duo.driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])]"
+        ".map(e => e.textContent.split('· ').pop())",
+        f"#{ids.COMPARE_PICK} .dash-dropdown-value-item",
+    )
+
+
+def wait_url(duo, part: str) -> None:
+    try:
+        wait(duo, lambda: part in duo.driver.current_url)
+    except TimeoutException:
+        raise AssertionError(f"{part!r} not in {duo.driver.current_url}") from None
 
 
 def test_three_districts_side_by_side_and_highlighted_in_the_ranking(app_url) -> None:
@@ -80,7 +115,7 @@ def test_three_districts_side_by_side_and_highlighted_in_the_ranking(app_url) ->
     open_tab(duo, ids.TAB_COMPARE)
     for code in ("750", "751", "752"):
         pick_compared(duo, code)
-    wait(duo, lambda: "compare=750,751,752" in duo.driver.current_url)
+    wait_url(duo, "compare=750,751,752")
     heads = f"#{ids.COMPARE_MATRIX} table[data-units='3'] thead th.dxmap-matrix-unit"
     wait_count(duo, heads, 3)
     names = [e.text for e in duo.driver.find_elements(By.CSS_SELECTOR, heads)]

@@ -153,8 +153,13 @@ def _ids(node: Any, kind: str, found: list) -> list:
     return found
 
 
-def view_callback(app, client, search: str = "", **values: Any) -> dict:
-    """POST the one view callback as the browser does on page load; return its response."""
+def view_callback(
+    app, client, search: str = "", trigger: str | None = None, view: Any = None, **values: Any
+) -> dict:
+    """POST the one view callback as the browser does; return its response.
+
+    Without ``trigger`` it is the page load; ``view`` is the stored view sent as State.
+    """
     key = next(k for k in app.callback_map if f"{ids.VIEW}.data" in k and ids.URL in k)
     spec = app.callback_map[key]
     layout = client.get("/_dash-layout").get_json()
@@ -175,8 +180,8 @@ def view_callback(app, client, search: str = "", **values: Any) -> dict:
         "output": key,
         "outputs": outputs,
         "inputs": [dep(i, given.get(i["id"])) for i in spec["inputs"]],
-        "changedPropIds": [],
-        "state": [dep(s) for s in spec["state"]],
+        "changedPropIds": [trigger] if trigger else [],
+        "state": [dep(s, view if s["id"] == ids.VIEW else None) for s in spec["state"]],
     }
     response = client.post("/_dash-update-component", json=payload)
     assert response.status_code == 200, response.data[:500]
@@ -212,3 +217,22 @@ def test_a_tile_url_adds_a_basemap_under_the_polygons(store_url: str, tmp_path) 
     the_map = _find(layout, ids.MAP)
     kinds = [child["type"] for child in the_map["props"]["children"]]
     assert kinds[0] == "TileLayer" and the_map["props"]["children"][0]["props"]["url"] == tiles
+
+
+def test_the_compare_list_is_not_sent_back_to_the_browser_that_just_changed_it(app, client):
+    """A pick's answer leaves the list alone: an echo after a slow answer undoes later picks."""
+    panel, pick = {ids.PANEL: "compare"}, f"{ids.COMPARE_PICK}.value"
+    first = view_callback(app, client, "?compare=750", **panel, **{ids.COMPARE_PICK: ["750"]})
+    assert {o["value"] for o in first[ids.COMPARE_PICK]["options"]} >= {"750", "751"}
+    picked = {ids.COMPARE_PICK: ["750", "751"]}
+    body = view_callback(
+        app, client, "?compare=750", pick, first[ids.VIEW]["data"], **panel, **picked
+    )
+    assert "compare=750,751" in body[ids.URL]["search"]
+    assert "data-units" in json.dumps(body[ids.COMPARE_MATRIX])
+    assert ids.COMPARE_PICK not in body  # neither its value nor its unchanged options
+    # a new language relabels the options: they are sent, the unchanged value is not
+    english = {**picked, ids.LANG: "en"}
+    lang = f"{ids.LANG}.value"
+    body = view_callback(app, client, "", lang, body[ids.VIEW]["data"], **panel, **english)
+    assert set(body[ids.COMPARE_PICK]) == {"options", "placeholder", "labels"}
