@@ -197,6 +197,9 @@
             var info = JSON.parse(container.getAttribute("data-drawn") || "{}");
             info[key] = {url: url || null, count: count, zoom: map.getZoom()};
             container.setAttribute("data-drawn", JSON.stringify(info));
+            if (count && window.dxmapPlotly) {
+                window.dxmapPlotly.drawn();
+            }
         });
     }
 
@@ -385,6 +388,9 @@
                     return new Array(1 + 3 * n).fill(noUpdate);
                 } else {
                     active = /(?:^|[?&])compare=[^&]*(,|%2C)/i.test(search) ? "compare" : "detail";
+                }
+                if ((active === "compare" || active === "trends") && window.dxmapPlotly) {
+                    window.dxmapPlotly.open(); // a chart is shown: load plotly.js now
                 }
                 if (position === n) {
                     var panels = (context.outputs_list || []).slice(1 + 2 * n);

@@ -33,7 +33,8 @@ def classes(values: dict[str, float | None], scheme: str) -> dict[str, int | Non
 
 def plotly_app(geojson: dict[str, Any], values: dict[str, float | None]) -> dash.Dash:
     """Return the px.choropleth_map peer."""
-    app = dash.Dash(__name__ + ".plotly", serve_locally=True)
+    # no assets: the default folder would be the working directory's, dxmap's own assets/
+    app = dash.Dash(__name__ + ".plotly", serve_locally=True, include_assets_files=False)
     app.layout = html.Div(
         [
             dcc.RadioItems(SCHEMES, SCHEMES[0], id="scheme", inline=True),

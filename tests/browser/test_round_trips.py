@@ -174,3 +174,27 @@ def test_load_restyle_and_drill_cost_one_round_trip_each(duo) -> None:
         "drill": (1, 1),
     }, costs
     assert duo.get_logs() == []
+
+
+RESOURCES = (
+    "return performance.getEntriesByType('resource')"
+    ".map(e => ({name: e.name, start: e.startTime, end: e.responseEnd}))"
+)
+
+
+def test_plotly_js_waits_until_the_map_has_drawn_and_a_chart_is_opened(duo) -> None:
+    """The charts' library (1.4 MB) is not in the way of the first choropleth."""
+    wait_count(duo, UNITS, 8)
+    wait(duo, lambda: filled(duo))
+    entries = duo.driver.execute_script(RESOURCES)
+    geometry = min(e["end"] for e in entries if "/geo/" in e["name"])
+    early = [e for e in entries if "plotly.min.js" in e["name"] and e["start"] < geometry]
+    assert early == [], early
+    assert duo.driver.execute_script("return typeof window.Plotly.newPlot") == "undefined"
+    duo.find_element(f"#{ids.TAB_COMPARE}").click()
+    ranking = f"#{ids.RANKING} .js-plotly-plot"
+    wait(
+        duo, lambda: duo.driver.execute_script("return typeof window.Plotly.newPlot") == "function"
+    )
+    wait(duo, lambda: count(duo, f"{ranking} .bars path") > 0, message="the ranking was not drawn")
+    assert duo.get_logs() == []
