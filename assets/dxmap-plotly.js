@@ -6,9 +6,9 @@
  * Graph of every tab fetched and parsed plotly.js while the map was waiting for its geometry.
  * Here `window.Plotly` is a thenable until a chart's tab is opened (`dxmapPlotly.open()`, called
  * by the tab switch in dxmap.js): only then is the script loaded, and plotly.js replaces
- * `window.Plotly` with itself. Once the map has drawn (`dxmapPlotly.drawn()`, from dxmap.js) and
- * the page is idle, the script is fetched into the cache with a prefetch link (no parsing), so
- * the first chart does not wait for the download.
+ * `window.Plotly` with itself. Five seconds after the map has drawn (`dxmapPlotly.drawn()`,
+ * from dxmap.js), when the page is idle, the script is fetched into the cache with a prefetch
+ * link (no parsing), so the first chart does not wait for the download.
  */
 (function () {
     "use strict";
@@ -20,6 +20,7 @@
         release = resolve;
     });
     var loading = null;
+    var PREFETCH_AFTER_MS = 5000; // measured: a prefetch right after the draw slowed a restyle
 
     function load() {
         if (!loading) {
@@ -66,9 +67,9 @@
             var idle = window.requestIdleCallback || function (f) {
                 return window.setTimeout(f, 1);
             };
-            window.setTimeout(function () {
+            window.setTimeout(function () { // not in the way of the first interactions
                 idle(prefetch, {timeout: 5000});
-            }, 500);
+            }, PREFETCH_AFTER_MS);
         },
     };
 })();
