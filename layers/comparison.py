@@ -181,6 +181,9 @@ def ranking_figure(
     hover = [
         "<br>".join(plotly_text(part) for part in _hover_lines(row, unit, lang)) for row in shown
     ]
+    targets = [row.get("target") for row in shown]
+    limits = [float(row["value"]) for row in shown] + [float(v) for v in targets if v is not None]
+    axis_range = fitted_range(limits, unit) if limits else None
     figure = go.Figure(
         go.Bar(
             x=[row["value"] for row in shown],
@@ -188,9 +191,18 @@ def ranking_figure(
             orientation="h",
             customdata=[row["code"] for row in shown],
             text=[format_value(row["value"], unit, lang) for row in shown],
-            textposition="outside",
+            textposition=[
+                text_position(row["value"], target, axis_range)
+                for row, target in zip(shown, targets, strict=True)
+            ],
             cliponaxis=False,
             textfont={"size": 11, "color": "#1f2328"},
+            insidetextfont={
+                "size": 11,
+                "color": ["#ffffff" if row["code"] in picked else "#1f2328" for row in shown],
+            },
+            insidetextanchor="end",
+            constraintext="none",
             marker={
                 "color": [BAR_SELECTED if row["code"] in picked else BAR_COLOR for row in shown],
                 "line": {
@@ -203,16 +215,14 @@ def ranking_figure(
             name=t("value", lang),
         )
     )
-    targets = [
-        (row["target"], name)
-        for row, name in zip(shown, names, strict=True)
-        if row.get("target") is not None
+    marks = [
+        (target, name) for target, name in zip(targets, names, strict=True) if target is not None
     ]
-    if targets:
+    if marks:
         figure.add_trace(
             go.Scatter(
-                x=[value for value, _ in targets],
-                y=[name for _, name in targets],
+                x=[value for value, _ in marks],
+                y=[name for _, name in marks],
                 mode="markers",
                 marker={
                     "symbol": "line-ns",
@@ -223,8 +233,6 @@ def ranking_figure(
                 name=t("target", lang),
             )
         )
-    values = [float(row["value"]) for row in shown] + [float(v) for v, _ in targets]
-    axis_range = fitted_range(values, unit) if values else None
     figure.update_layout(
         height=60 + BAR_HEIGHT * max(len(shown), 1),
         margin={"l": 8, "r": 16, "t": 8, "b": 32},
@@ -252,6 +260,25 @@ def ranking_figure(
     )
     figure.update_xaxes(fixedrange=True)
     return figure
+
+
+TEXT_SPAN = 0.16  # about the width of a value label ("122.9 %"), as a share of the axis range
+
+
+def text_position(value: Any, target: Any, axis_range: Sequence[float] | None) -> str:
+    """Put a bar's value label where its target mark is not.
+
+    Inside the bar's end when the mark falls just past the end (where the label would be),
+    otherwise past the end; a bar too short to hold its label keeps it outside.
+    """
+    if target is None or not axis_range:
+        return "outside"
+    low, high = axis_range
+    span = TEXT_SPAN * (high - low)
+    value, target = float(value), float(target)
+    if value < target < value + span and value - low > span:
+        return "inside"
+    return "outside"
 
 
 def ranking_note(rows: Sequence[Mapping[str, Any]], unit: str, lang: str) -> str:

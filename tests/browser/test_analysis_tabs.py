@@ -55,6 +55,15 @@ def plot(duo, graph_id: str, expression: str) -> Any:
     )
 
 
+OVERLAPS = """
+const gd = document.querySelector(arguments[0]);
+const boxes = sel => [...gd.querySelectorAll(sel)].map(e => [e, e.getBoundingClientRect()]);
+const marks = boxes('.scatterlayer .point'), labels = boxes('.barlayer .bartext');
+const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+return labels.flatMap(([l, a]) => marks.filter(([, b]) => meet(a, b)).map(() => l.textContent));
+"""
+
+
 def pick_compared(duo, code: str) -> None:
     duo.find_element(f"#{ids.COMPARE_PICK}").click()
     box = wait(duo, lambda: duo.driver.find_element(By.CSS_SELECTOR, ".dash-dropdown-search"))
@@ -140,6 +149,9 @@ def test_three_districts_side_by_side_and_highlighted_in_the_ranking(app_url) ->
         COMPARED,
     )
     assert sorted(picked) == ["750", "751", "752"]
+    # no value label covers a target mark (a label sits inside its bar when the mark is past it)
+    covered = duo.driver.execute_script(OVERLAPS, f"#{ids.RANKING} .js-plotly-plot")
+    assert covered == [], covered
     # and the map outlines them
     strokes = duo.driver.execute_script(
         "return Object.fromEntries([...document.querySelectorAll(arguments[0])]"

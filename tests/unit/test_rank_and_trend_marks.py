@@ -1,4 +1,4 @@
-"""Ranking order and the trend's vintage-change marks (pure helpers)."""
+"""Ranking order, its value labels and the trend's vintage-change marks (pure helpers)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pandas as pd
 
 from geodata.analysis.compare import cell_column, rank_values
 from geodata.analysis.trends import mark_vintage_changes, period_order
+from layers.comparison import text_position
 
 
 def test_higher_is_better_ranks_the_largest_first_and_ties_share_a_rank():
@@ -38,3 +39,12 @@ def test_mark_on_the_first_period_of_each_new_vintage_per_indicator():
         }
     )
     assert list(mark_vintage_changes(frame)) == [False, False, True, False, False, True]
+
+
+def test_a_value_label_moves_inside_its_bar_only_when_the_target_mark_is_just_past_it():
+    axis = [50.0, 150.0]  # a label is about 16 units wide on this axis
+    assert text_position(85.0, 90.0, axis) == "inside"  # the mark is where the label would be
+    assert text_position(85.0, 120.0, axis) == "outside"  # far past the end: no clash
+    assert text_position(95.0, 90.0, axis) == "outside"  # the mark is inside the bar
+    assert text_position(60.0, 65.0, axis) == "outside"  # too short a bar to hold the label
+    assert text_position(85.0, None, axis) == "outside"
