@@ -72,10 +72,11 @@ def map_frame(state: Mapping[str, Any], service: Service) -> dict[str, Any]:
             frame["inset"] = {"bounds": inset, "names": [index[c]["name"] for c in outliers]}
     elif unit["children"]:
         frame.update(level=service.child_level(vintage, unit["code"]), parent=unit["code"])
-        frame["bounds"] = unit["bounds"]
+        frame["bounds"] = _fitted(service, vintage, unit)
     else:
-        frame.update(level=unit["level"], parent=unit["parent_code"], bounds=unit["bounds"])
+        frame.update(level=unit["level"], parent=unit["parent_code"])
         frame.update(selected=unit["code"], leaf=unit["code"])
+        frame["bounds"] = _fitted(service, vintage, unit)
     chain = [{"code": "", "name": root["name"] if root else ""}]
     chain += [
         {"code": u["code"], "name": u["name"]}
@@ -87,6 +88,16 @@ def map_frame(state: Mapping[str, Any], service: Service) -> dict[str, Any]:
     if focus.get("bounds"):  # a row of the gap register: fit it rather than the whole unit
         frame["bounds"] = focus["bounds"]
     return frame
+
+
+def _fitted(service: Service, vintage: str, unit: Mapping[str, Any]) -> Any:
+    """Return the bounds a selected unit is fitted to: its main land, or its box.
+
+    Islets far out would leave the main island small in the middle of the map.
+    """
+    if hasattr(service, "main_bounds"):
+        return service.main_bounds(vintage, unit["code"]) or unit["bounds"]
+    return unit["bounds"]
 
 
 MAP_PIXELS = 700  # a typical map width: the zoom a fit of the frame's bounds ends at

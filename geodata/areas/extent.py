@@ -158,3 +158,24 @@ def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     roots = [find(i) for i in range(n)]
     labels = {root: k for k, root in enumerate(dict.fromkeys(roots))}
     return np.array([labels[r] for r in roots], dtype=int)
+
+
+MAIN_LAND_GAP = 0.1
+"""Parts of one unit further apart than this share of its larger side are told apart."""
+
+
+def main_land(boxes: Sequence[Box]) -> Box | None:
+    """Return the box of one unit's main land: its parts without the far-away islets.
+
+    The parts are grouped as in :func:`split_parts`, with a gap of :data:`MAIN_LAND_GAP` of the
+    unit's own extent; the group with the largest area is the main land when it holds at least
+    half of the unit's area. Otherwise (or with nothing far away) the whole box is returned. An
+    island district whose islets reach far out is fitted to its main island group.
+    """
+    whole = union([box for box in boxes if box])
+    if whole is None or len(boxes) < 2:
+        return whole
+    span = max(whole[1][0] - whole[0][0], whole[1][1] - whole[0][1])
+    keyed = {str(i): [box] for i, box in enumerate(boxes)}
+    main, _, _ = split_parts(keyed, max_gap=MAIN_LAND_GAP * span)
+    return main or whole

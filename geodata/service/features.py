@@ -16,7 +16,7 @@ from shapely.ops import polylabel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.areas.extent import part_boxes, split_parts
+from geodata.areas.extent import main_land, part_boxes, split_parts
 from geodata.areas.hierarchy import village_points
 from geodata.store.geometry import from_wkb, units_frame
 from geodata.store.models import Unit
@@ -245,3 +245,11 @@ def unit_extent(session: Session, vintage: str, codes: tuple[str, ...]) -> dict[
     parts = {code: part_boxes(from_wkb(wkb)) for code, wkb in rows}
     main, outliers, inset = split_parts(parts)
     return {"bounds": main, "outliers": outliers, "inset_bounds": inset}
+
+
+def unit_main_bounds(session: Session, vintage: str, code: str) -> list[list[float]] | None:
+    """Return the box a unit is fitted to: its main land (:func:`main_land`), or ``None``."""
+    wkb = session.scalar(
+        select(Unit.display_geometry).where(Unit.vintage_key == vintage, Unit.code == code)
+    )
+    return main_land(part_boxes(from_wkb(wkb))) if wkb is not None else None

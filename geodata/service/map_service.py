@@ -93,6 +93,9 @@ class MapService:
         self._extent = lru_cache(maxsize=64)(
             lambda vintage, codes: self._read(features.unit_extent, vintage, codes)
         )
+        self.main_bounds: Callable[[str, str], list[list[float]] | None] = lru_cache(maxsize=512)(
+            lambda vintage, code: self._read(features.unit_main_bounds, vintage, code)
+        )
         self.attribution: Callable[[str], tuple[dict[str, Any], ...]] = lru_cache(maxsize=8)(
             self._attribution
         )

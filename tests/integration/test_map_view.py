@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+import shapely
+from sqlalchemy import text
 
 from callbacks.map_view import map_frame, restyle
 from geodata.areas.text import search_key
@@ -151,3 +153,31 @@ def test_a_unit_merged_away_by_a_vintage_change_is_explained(service) -> None:
     state = _state(vintage="2025-07", period="2025", unit="26662", moved_from="26677")
     out = restyle(state, map_frame(state, service), service)
     assert any("Xã Long Hải" in text for text in out["notice"])
+
+
+def _parts(store_engine, code: str) -> list:
+    """The stored display geometry's polygons of a unit, read with plain SQL and shapely."""
+    with store_engine.connect() as conn:
+        wkb = conn.execute(
+            text("SELECT display_geometry FROM unit WHERE vintage_key = '2020' AND code = :c"),
+            {"c": code},
+        ).scalar_one()
+    return list(shapely.get_parts(shapely.from_wkb(bytes(wkb))))
+
+
+def test_the_island_district_is_fitted_to_its_main_islands_not_to_every_islet(
+    service, store_engine
+) -> None:
+    frame = map_frame(_state(unit="755"), service)
+    (south, west), (north, east) = frame["bounds"]
+    parts = _parts(store_engine, "755")
+    largest = max(parts, key=lambda p: p.area)
+    lon0, lat0, lon1, lat1 = largest.bounds
+    assert west <= lon0 and lon1 <= east and south <= lat0 and lat1 <= north
+    whole_west = min(p.bounds[0] for p in parts)
+    whole_east = max(p.bounds[2] for p in parts)
+    assert east - west < 0.5 * (whole_east - whole_west)  # the far islets are left out
+    # a district on the mainland is fitted to the whole of it
+    (s2, w2), (n2, e2) = map_frame(_state(unit="750"), service)["bounds"]
+    mainland = _parts(store_engine, "750")
+    assert w2 <= min(p.bounds[0] for p in mainland) and max(p.bounds[2] for p in mainland) <= e2
