@@ -65,14 +65,26 @@ def tab_values(
     gap_level: str | None,
     gap_grid: tuple[Any, Any],
     gap_group: str | None = None,
+    compare_list: tuple[Any, bool] = ((), True),
 ) -> list[Any]:
-    """Return the values of ``TAB_OUTPUTS[tab]`` for ``view``."""
+    """Return the values of ``TAB_OUTPUTS[tab]`` for ``view``.
+
+    ``compare_list`` is the compare list's value as the browser sent it, and whether its options
+    may have changed (the tab opened, the page loaded, the vintage or language changed). Like the
+    gap register's columns, the list is sent only where it differs from what the browser has:
+    re-sent options redraw an open list under the pointer, and a value echoed after a slow
+    answer would undo a pick made meanwhile.
+    """
     if tab == "detail":
         out = detail_panel(view, service)
         return [out["scorecard"], out["button"], out["disabled"]]
     if tab == "compare":
         out = compare_panel(view, service)
-        return [out["matrix"], out["figure"], out["title"], *picker(view, service)]
+        sent, fresh = compare_list
+        value = list(view.get("compare") or ())
+        options, placeholder, labels = picker(view, service) if fresh else [no_update] * 3
+        held = no_update if value == list(sent or ()) else value
+        return [out["matrix"], out["figure"], out["title"], options, held, placeholder, labels]
     if tab == "gaps":
         columns, options = gap_grid
         out = gaps_panel(view, gap_level, service, gap_group)
@@ -98,6 +110,7 @@ def tabs_outputs(
     gap_level: str | None,
     gap_grid: tuple[Any, Any],
     gap_group: str | None = None,
+    compare_list: tuple[Any, bool] = ((), True),
 ) -> list[Any]:
     """Return the values of every tab's outputs: the active tab's computed, the others unsent.
 
@@ -108,33 +121,10 @@ def tabs_outputs(
     values: list[Any] = []
     for key, outputs in TAB_OUTPUTS.items():
         if key == tab:
-            values += tab_values(key, view, service, gap_level, gap_grid, gap_group)
+            values += tab_values(key, view, service, gap_level, gap_grid, gap_group, compare_list)
         else:
             values += [no_update] * len(outputs)
     return values
-
-
-PICKER_AT = sum(len(o) for o in list(TAB_OUTPUTS.values())[: list(TAB_OUTPUTS).index("compare")])
-PICKER_AT += [o.component_id for o in TAB_OUTPUTS["compare"]].index(ids.COMPARE_PICK)
-
-
-def hold_picker(values: list[Any], sent: Any, fresh: bool) -> list[Any]:
-    """Leave the compare list as the browser has it unless the view says otherwise.
-
-    ``values`` come from :func:`tabs_outputs`, ``sent`` is the list's value in the request.
-    Its options, placeholder and labels go only when they may have changed (``fresh``: the tab
-    opened, the page loaded, the vintage or language changed); its value only when it differs
-    from what was sent. Re-sent options redraw an open list under the pointer, and a value
-    echoed after a slow answer would undo a pick made meanwhile.
-    """
-    options, value, placeholder, labels = values[PICKER_AT : PICKER_AT + 4]
-    if options is no_update:  # the compare tab is not shown
-        return values
-    out = list(values)
-    held = [options, value, placeholder, labels] if fresh else [no_update] * 4
-    held[1] = no_update if list(value or ()) == list(sent or ()) else value
-    out[PICKER_AT : PICKER_AT + 4] = held
-    return out
 
 
 def register(app: Dash, service: Any) -> None:

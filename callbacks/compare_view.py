@@ -174,8 +174,8 @@ def compare_panel(state: Mapping[str, Any], service: Any) -> dict[str, Any]:
 
 
 def picker(state: Mapping[str, Any], service: Any) -> tuple[Any, ...]:
-    """Return the compare list's options, value, placeholder and labels for a view."""
+    """Return the compare list's options, placeholder and labels (its value: the view's compare)."""
     lang = state["lang"]
     options = compare_options(service.search_entries(state["vintage"]), lang)
     labels = DROPDOWN_LABELS.get(lang, DROPDOWN_LABELS["en"])
-    return options, list(state.get("compare") or ()), t("compare_placeholder", lang), labels
+    return options, t("compare_placeholder", lang), labels

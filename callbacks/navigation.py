@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.analysis import GAP_STATES, TAB_OUTPUTS, hold_picker, tabs_outputs
+from callbacks.analysis import GAP_STATES, TAB_OUTPUTS, tabs_outputs
 from callbacks.analysis_view import active_tab
 from callbacks.compare_view import ranking_code, same_level, toggled
 from callbacks.gaps_view import focus_target
@@ -320,6 +320,7 @@ def register(
         if tab == "table":
             _, rest[table_at] = map_outputs(view, service, prefix, table=True)
         else:
-            tabs = tabs_outputs(tab, view, service, gap_level, tuple(gap_grid), gap_group)
-            rest[table_at + 1 + len(LABEL_OUTPUTS) :] = hold_picker(tabs, compare, fresh)
+            rest[table_at + 1 + len(LABEL_OUTPUTS) :] = tabs_outputs(
+                tab, view, service, gap_level, tuple(gap_grid), gap_group, (compare, fresh)
+            )
         return (*nav_values, *rest)
