@@ -13,21 +13,22 @@ import argparse
 import datetime as dt
 import json
 import logging
-import os
-import platform
 import random
-import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.settings import Settings
-from geodata.areas import load_area
-from geodata.bootstrap import init_store
-from geodata.service.map_service import MapService
-from geodata.store.engine import make_engine
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the repo
+
+from app.settings import Settings  # noqa: E402
+from bench.report import machine, percentiles  # noqa: E402
+from geodata.areas import load_area  # noqa: E402
+from geodata.bootstrap import init_store  # noqa: E402
+from geodata.service.map_service import MapService  # noqa: E402
+from geodata.store.engine import make_engine  # noqa: E402
 
 log = logging.getLogger("bench.analysis")
 SAMPLE = 5  # units per question (cold answers at national scale take seconds each)
@@ -39,10 +40,9 @@ def _ms(call: Callable[[], Any]) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def _percentiles(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"p50": round(statistics.median(ordered), 1), "p95": round(p95, 1), "n": len(ordered)}
+def _rounded(samples: list[float]) -> dict[str, float] | None:
+    stats = percentiles(samples)
+    return stats and {key: round(value, 1) for key, value in stats.items()}
 
 
 def questions(service: MapService, rng: random.Random) -> dict[str, list[Callable[[], Any]]]:
@@ -56,24 +56,26 @@ def questions(service: MapService, rng: random.Random) -> dict[str, list[Callabl
     leaves = [code for code, unit in index.items() if not unit.get("children")]
     leaf_level = index[leaves[0]]["level"]
     top_level = index[top[0]]["level"]
+    # with no level between the root and the leaves, the names of the questions stay apart
+    top_name = f"top {top_level}" if top_level == leaf_level else top_level
     a = service.analysis
     units = rng.sample(leaves, SAMPLE)
     parents = rng.sample(top, min(SAMPLE, len(top)))
     triples = [tuple(rng.sample(leaves, 3)) for _ in range(SAMPLE)]
     return {
         f"scorecard ({leaf_level})": [lambda c=c: a.scorecard(period, vintage, c) for c in units],
-        f"scorecard ({top_level})": [lambda c=c: a.scorecard(period, vintage, c) for c in parents],
+        f"scorecard ({top_name})": [lambda c=c: a.scorecard(period, vintage, c) for c in parents],
         f"trend ({leaf_level})": [lambda c=c: a.trend(c, vintage) for c in units],
         f"compare (3 × {leaf_level})": [lambda c=c: a.compare(c, period, vintage) for c in triples],
         f"ranking (every {leaf_level})": [
             lambda k=k["key"]: a.ranking(k, period, vintage, leaf_level)
             for k in service.indicators()[:SAMPLE]
         ],
-        f"ranking (every {top_level})": [
+        f"ranking (every {top_name})": [
             lambda k=k["key"]: a.ranking(k, period, vintage, top_level)
             for k in service.indicators()[:SAMPLE]
         ],
-        f"gap register ({leaf_level}s of a {top_level})": [
+        f"gap register ({leaf_level}s of a {top_name})": [
             lambda p=p: a.gaps(indicator, period, vintage, leaf_level, p) for p in parents
         ],
         f"gap register (villages of a {leaf_level})": [
@@ -97,14 +99,13 @@ def run(area: str, store: Path | None, out: Path) -> dict[str, Any]:
     result: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "area": area,
-        "machine": f"{platform.platform()}, {os.cpu_count()} CPUs",
-        "load_average": [round(v, 2) for v in os.getloadavg()],
+        "machine": machine(),
         "questions": {},
     }
     for name, calls in questions(service, rng).items():
         cold = [_ms(call) for call in calls]
         warm = [_ms(call) for call in calls]
-        result["questions"][name] = {"cold": _percentiles(cold), "warm": _percentiles(warm)}
+        result["questions"][name] = {"cold": _rounded(cold), "warm": _rounded(warm)}
         log.info("%s: cold %s, warm %s", name, result["questions"][name]["cold"], warm[:1])
     engine.dispose()
     out.mkdir(parents=True, exist_ok=True)
@@ -116,12 +117,13 @@ def run(area: str, store: Path | None, out: Path) -> dict[str, Any]:
 
 def markdown(result: dict[str, Any]) -> str:
     """Return the results as a Markdown table (ms, p50 / p95)."""
+    m = result["machine"]
     lines = [
         f"# dxmap analysis answers, {result['area']}, {result['date']}",
         "",
         f"SQLite store with the demo data; {SAMPLE} units per question, each asked twice: cold "
-        f"(computed) then warm (cached per data version). Machine: {result['machine']}, load "
-        f"average {result['load_average']}.",
+        f"(computed) then warm (cached per data version). Machine: {m['platform']}, "
+        f"{m['cpus']} CPUs, load average {m['load_average']}.",
         "",
         "| question | cold p50 / p95 (ms) | warm p50 / p95 (ms) |",
         "|---|---|---|",

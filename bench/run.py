@@ -16,13 +16,10 @@ import argparse
 import datetime as dt
 import json
 import logging
-import platform
-import statistics
 import sys
 import tempfile
 import threading
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +32,7 @@ from selenium.webdriver.common.actions.action_builder import ActionBuilder  # no
 from selenium.webdriver.common.by import By  # noqa: E402
 
 from bench import peers  # noqa: E402
+from bench.report import machine, percentiles  # noqa: E402
 
 log = logging.getLogger("bench")
 CHROMIUM = "/usr/bin/chromium"
@@ -218,14 +216,6 @@ METRICS = {
 }
 
 
-def percentiles(samples: list[float]) -> dict[str, float] | None:
-    if not samples:
-        return None
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"p50": statistics.median(ordered), "p95": p95, "n": len(ordered)}
-
-
 def area_data(area: str, workdir: Path) -> dict[str, Any] | None:
     """Build a store for ``area``; return the dxmap app and the data of its first view."""
     from app.factory import create_app, make_choices
@@ -262,29 +252,6 @@ def area_data(area: str, workdir: Path) -> dict[str, Any] | None:
     )
     drill = {"code": child["code"], "units": len(child["children"])} if child else None
     return {"app": app, "geojson": geojson, "values": values, "drill": drill}
-
-
-def machine() -> dict[str, Any]:
-    versions = {}
-    for package in ("dash", "dash-leaflet", "plotly", "shapely", "selenium"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
-    cpus = (
-        Path("/proc/cpuinfo").read_text().count("processor\t")
-        if Path("/proc/cpuinfo").exists()
-        else None
-    )
-    return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "cpus": cpus,
-        "load_average": list(Path("/proc/loadavg").read_text().split()[:3])
-        if Path("/proc/loadavg").exists()
-        else None,
-        "versions": versions,
-    }
 
 
 def run(
