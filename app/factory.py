@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 import dash
+from flask import g
 from flask_compress import Compress
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
@@ -139,6 +140,16 @@ def create_app(settings: Settings) -> dash.Dash:
     Compress(server)
     server.extensions["dxmap.service"] = service
     server.extensions["dxmap.engine"] = engine
+
+    def _pin_data_version() -> None:  # a request sees one data version, read at most once
+        g.dxmap_pin = service.pin()
+
+    # first, before Dash's own first-request setup (which builds the layout)
+    server.before_request_funcs.setdefault(None, []).insert(0, _pin_data_version)
+
+    @server.teardown_request
+    def _unpin_data_version(_error: BaseException | None) -> None:
+        service.unpin(g.pop("dxmap_pin", None))
 
     prefix = app.config.requests_pathname_prefix
     register_geo_routes(server, service, app.config.routes_pathname_prefix)

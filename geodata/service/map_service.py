@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar, Token
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +29,10 @@ from geodata.values import queries as value_queries
 from geodata.values.cells import plain
 
 log = logging.getLogger(__name__)
+# The data versions read in this request, by service (see MapService.pin); None: not pinned.
+_PINNED: ContextVar[dict[int, tuple[int, int, int]] | None] = ContextVar(
+    "dxmap_pinned_versions", default=None
+)
 LEVEL_ORDER = ("country", "province", "district", "commune")
 INDICATOR_FIELDS = ("key", *INDICATOR_TEXT_FIELDS, "source_key")
 VALUE_FIELDS = (
@@ -129,7 +134,32 @@ class MapService:
         return self._villages_json(self.data_version(), vintage, code)
 
     def data_version(self) -> tuple[int, int, int]:
-        """Return a token that changes whenever an import is committed or rolled back."""
+        """Return a token that changes whenever an import is committed or rolled back.
+
+        Between :meth:`pin` and :meth:`unpin` (one request) it is read from the store once and
+        then kept: the request sees one version of the data throughout, and asks once.
+        """
+        pinned = _PINNED.get()
+        if pinned is None:
+            return self._read_version()
+        if id(self) not in pinned:
+            pinned[id(self)] = self._read_version()
+        return pinned[id(self)]
+
+    @staticmethod
+    def pin() -> Token:
+        """Start a request: :meth:`data_version` is read at most once until :meth:`unpin`."""
+        return _PINNED.set({})
+
+    @staticmethod
+    def unpin(token: Token | None = None) -> None:
+        """End the request :meth:`pin` started."""
+        try:
+            _PINNED.reset(token) if token is not None else _PINNED.set(None)
+        except ValueError:  # the token came from another context: forget the pin all the same
+            _PINNED.set(None)
+
+    def _read_version(self) -> tuple[int, int, int]:
         with Session(self.engine) as session:
             row = session.execute(
                 select(

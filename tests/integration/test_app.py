@@ -236,3 +236,27 @@ def test_the_compare_list_is_not_sent_back_to_the_browser_that_just_changed_it(a
     lang = f"{ids.LANG}.value"
     body = view_callback(app, client, "", lang, body[ids.VIEW]["data"], **panel, **english)
     assert set(body[ids.COMPARE_PICK]) == {"options", "placeholder", "labels"}
+
+
+def test_one_view_change_reads_the_data_version_once(app, client) -> None:
+    """Every cache asks for the data version; within one request the store is asked once."""
+    from sqlalchemy import event
+
+    engine = app.server.extensions["dxmap.engine"]
+    asked: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if "FROM import_batch" in statement and "count(" in statement.lower():
+            asked.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client.get("/_dash-layout")  # the page's layout: one request, one read
+        assert len(asked) == 1
+        load = view_callback(app, client, "?scheme=jenks")  # the layout again, then the POST
+        assert len(asked) == 3
+        scheme = {ids.SCHEME: "quantiles"}
+        view_callback(app, client, "", f"{ids.SCHEME}.value", load[ids.VIEW]["data"], **scheme)
+        assert len(asked) == 5
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
