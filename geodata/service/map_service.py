@@ -24,6 +24,7 @@ from geodata.catalogue.indicators import INDICATOR_TEXT_FIELDS, PILLARS, catalog
 from geodata.exports import write as exports
 from geodata.service import features, village_card
 from geodata.service.analysis import AnalysisCache
+from geodata.service.level_tables import LevelTables
 from geodata.store.models import ImportBatch, Layer, Observation
 from geodata.values import queries as value_queries
 from geodata.values.cells import plain
@@ -71,6 +72,7 @@ class MapService:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.tables = LevelTables(engine, self.data_version)
         self.units_index: Callable[[str], dict[str, dict[str, Any]]] = lru_cache(maxsize=8)(
             lambda vintage: self._read(unit_tree.units_index, vintage)
         )
@@ -119,10 +121,10 @@ class MapService:
             lambda _version: self._read(village_card.source_titles)
         )
         # Scorecards, comparisons, gap registers and trends (keyed by the data version too).
-        self.analysis = AnalysisCache(engine, self.data_version)
+        self.analysis = AnalysisCache(engine, self.data_version, self.tables)
 
     def _read(self, query: Callable[..., Any], *args: Any) -> Any:
-        with Session(self.engine) as session:
+        with self.tables.session() as session:
             return query(session, *args)
 
     def villages(self, vintage: str, code: str) -> dict[str, Any]:

@@ -25,6 +25,8 @@ The computation lives in :mod:`geodata.values.rollup`; this module is the public
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,6 +51,9 @@ __all__ = ["province_values", "unit_values", "village_values"]
 
 #: ``session.info`` key of the structures the unit queries of one session share (read only).
 SESSION_MEMO = "dxmap.values.memo"
+# session.info key of a shared store of whole levels' values (geodata.service.level_tables): a
+# callable (indicator, period, vintage, level) -> frame, kept across sessions per data version.
+LEVEL_TABLES = "dxmap.values.level_tables"
 
 
 def unit_values(
@@ -101,14 +106,32 @@ def unit_values(
         crosswalk path, or a backward one).
     """
     check_vintage_level(session, vintage, level)
-    indicator = find_indicator(session, indicator_key)
     # What the indicators of one read share (units, village parents, crosswalk walks) is kept
     # for the session: a scorecard asks for twelve indicators of one unit.
     memo = session.info.setdefault(SESSION_MEMO, {})
     hier = memo.get(f"hierarchy:{vintage}")
     if hier is None:
         hier = memo[f"hierarchy:{vintage}"] = load_hierarchy(session, vintage)
+    tables = session.info.get(LEVEL_TABLES)
+    if tables is not None:  # every unit of the level is computed once, then rows are picked
+        inside = _from_table(tables(indicator_key, period, vintage, level), parent_code, hier)
+        if inside is not None:
+            return inside
+    indicator = find_indicator(session, indicator_key)
     return unit_rows(session, indicator, period, vintage, level, parent_code, hier, memo)
+
+
+def _from_table(whole: pd.DataFrame, parent_code: str | None, hier: Any) -> pd.DataFrame | None:
+    """Return the rows of a whole level's table that lie in ``parent_code`` (a new frame).
+
+    ``None`` when no unit of the level lies in it (a leaf parent: computed on its own).
+    """
+    if parent_code is None:
+        return whole.copy()
+    if parent_code not in hier.units.index:
+        raise ValueError(f"no unit {parent_code!r} in vintage {hier.vintage}")
+    inside = [parent_code in hier.chain(code)[1:] for code in whole["code"]]
+    return whole[inside].reset_index(drop=True) if any(inside) else None
 
 
 def village_values(

@@ -54,19 +54,24 @@ def load_observations(session: Session, indicator_key: str, period: str) -> pd.D
         ``level, code, vintage_key, numerator, denominator, value`` (floats, NaN when
         missing), ``provenance, source, note``.
     """
-    rows = session.execute(
-        select(
-            Observation.level,
-            Observation.code,
-            Observation.vintage_key,
-            Observation.numerator,
-            Observation.denominator,
-            Observation.value,
-            Observation.provenance,
-            Observation.source_key,
-            Observation.note,
-        ).where(Observation.indicator_key == indicator_key, Observation.period == period)
-    ).all()
+    # Core, not the ORM: plain tuples of the 100,000s of village rows, without ORM row loading.
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                Observation.level,
+                Observation.code,
+                Observation.vintage_key,
+                Observation.numerator,
+                Observation.denominator,
+                Observation.value,
+                Observation.provenance,
+                Observation.source_key,
+                Observation.note,
+            ).where(Observation.indicator_key == indicator_key, Observation.period == period)
+        )
+        .all()
+    )
     frame = rows_frame(
         rows,
         [

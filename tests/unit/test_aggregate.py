@@ -212,3 +212,28 @@ def test_combine_provenance():
     assert combine_provenance(["published", "synthetic"]) == "synthetic"
     assert combine_provenance(["published", "imported-guess"]) == "synthetic"
     assert combine_provenance([None]) is None
+
+
+def test_provenance_and_sources_per_parent_match_the_row_by_row_rules_on_many_parents():
+    """The per-parent provenance and source lists agree with combine_* row by row (random)."""
+    from geodata.values.aggregate import combine_sources
+
+    rng = np.random.default_rng(3)
+    provenances = ["published", "synthetic", "estimated", "", None]
+    sources = ["article", "dxmap_demo", "gso", "", None]
+    n = 2000
+    data = pd.DataFrame(
+        {
+            "code": [f"v{i}" for i in range(n)],
+            "numerator": rng.integers(0, 50, n).astype(float),
+            "denominator": np.full(n, 50.0),
+            "value": np.nan,
+            "provenance": rng.choice(np.array(provenances, dtype=object), n),
+            "source": rng.choice(np.array(sources, dtype=object), n),
+        }
+    )
+    parents = [f"p{int(i)}" for i in rng.integers(0, 300, n)]
+    out = aggregate(data, links(list(zip(data["code"], parents, strict=True))), "ratio")
+    for parent, rows in data.groupby(pd.Series(parents, index=data.index)):
+        assert out.loc[parent, "provenance"] == combine_provenance(rows["provenance"]), parent
+        assert out.loc[parent, "source"] == combine_sources(rows["source"]), parent
