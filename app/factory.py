@@ -173,6 +173,7 @@ def create_app(settings: Settings) -> dash.Dash:
     server.extensions["dxmap.warm"] = lambda: navigation.warm_first_view(choices, service, prefix)
     map_callbacks.register(app)
     labels.register_search(app, service)
+    labels.register_labels(app)
     analysis.register(app, service)
     downloads.register(app, service)
     brief.register(app, service)

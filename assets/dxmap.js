@@ -197,10 +197,32 @@
             var info = JSON.parse(container.getAttribute("data-drawn") || "{}");
             info[key] = {url: url || null, count: count, zoom: map.getZoom()};
             container.setAttribute("data-drawn", JSON.stringify(info));
+            if (count) {
+                firstDrawn();
+            }
             if (count && window.dxmapPlotly) {
                 window.dxmapPlotly.drawn();
             }
         });
+    }
+
+    /*
+     * The page load answers the map alone; the shown tab is asked for once the first view has
+     * drawn (layers/ids.py MAP_DRAWN, callbacks/navigation.py TAB_TRIGGERS), so that the map
+     * is not queued behind the tab's content. Should nothing draw (no geometry, a failed
+     * request), the tab is asked for all the same after FIRST_DRAW_MS.
+     */
+    var FIRST_DRAW_MS = 3000;
+    var askedForTab = false;
+    var firstDrawTimer = null;
+
+    function firstDrawn() {
+        if (askedForTab) {
+            return;
+        }
+        askedForTab = true;
+        window.clearTimeout(firstDrawTimer);
+        window.dash_clientside.set_props("map-drawn", {data: {at: Date.now()}});
     }
 
     /*
@@ -231,10 +253,26 @@
 
     window.dash_clientside = Object.assign({}, window.dash_clientside, {
         dxmap: {
+            /*
+             * The page's labels in a new language: the view callback sends {text key: text}
+             * (callbacks/labels.py), each label takes its own text (textContent: React's).
+             */
+            labels: function (texts) {
+                var noUpdate = window.dash_clientside.no_update;
+                var outputs = window.dash_clientside.callback_context.outputs_list || [];
+                return outputs.map(function (output) {
+                    var key = output.id && output.id.key;
+                    return texts && Object.prototype.hasOwnProperty.call(texts, key)
+                        ? texts[key] : noUpdate;
+                });
+            },
             /* Draw the view callback's map payload: fetch changed geometry, else restyle. */
             applyMap: function (payload) {
                 if (!payload || !payload.layers) {
                     return;
+                }
+                if (!askedForTab && firstDrawTimer === null) {
+                    firstDrawTimer = window.setTimeout(firstDrawn, FIRST_DRAW_MS);
                 }
                 Object.keys(payload.layers).forEach(function (id) {
                     var spec = payload.layers[id];

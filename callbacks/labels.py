@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from dash import ALL, Dash, Input, Output, State, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.downloads import control_options
@@ -84,7 +84,7 @@ def area_names(service: Any) -> dict[str, str]:
 TOOL_TITLES = ("print_brief_help", "png_help", "copy_link", "import_link_title")
 
 LABEL_OUTPUTS = (
-    Output({"type": ids.LABEL, "key": ALL}, "children"),
+    Output(ids.LABEL_TEXTS, "data"),  # the page's labels: set in the browser (register_labels)
     Output(ids.INDICATOR, "options"),
     Output(ids.INDICATOR_HELP, "children"),
     Output(ids.VINTAGE, "options"),
@@ -110,14 +110,16 @@ def label_outputs(
     """Return the values of ``LABEL_OUTPUTS``: only what differs from the view ``before``.
 
     The language changes every label and option list, the vintage the search entries, the
-    indicator its help text; anything else leaves them as they are (``no_update``).
+    indicator its help text; anything else leaves them as they are (``no_update``). ``keys``
+    are the text keys of the page's labels (:func:`label_keys`): their texts go out as one
+    ``{key: text}`` object, which the browser hands to each label.
     """
     lang, vintage, indicator = view["lang"], view["vintage"], view["indicator"]
     new_lang = lang != before.get("lang")
     new_vintage = new_lang or vintage != before.get("vintage")
     new_indicator = new_lang or indicator != before.get("indicator")
     if not (new_lang or new_vintage or new_indicator):
-        return [[no_update] * len(keys), *[no_update] * (len(LABEL_OUTPUTS) - 1)]
+        return [no_update] * len(LABEL_OUTPUTS)
     opts = options(lang, vintage, indicator, service)
     lang = normalise_lang(lang)
 
@@ -127,7 +129,7 @@ def label_outputs(
     scope, below, crs, _ = control_options(lang, None)
     own = {"app_area": area_names(service)}
     return [
-        label_texts(keys, lang, own) if new_lang else [no_update] * len(keys),
+        dict(zip(keys, label_texts(keys, lang, own), strict=True)) if new_lang else no_update,
         when(new_lang, opts["indicator"]),
         when(new_indicator, opts["indicator_help"]),
         when(new_lang, opts["vintage"]),
@@ -142,6 +144,26 @@ def label_outputs(
         when(new_lang, crs),
         *(when(new_lang, text) for text in label_texts(TOOL_TITLES, lang)),
     ]
+
+
+def label_keys(layout: Any) -> tuple[str, ...]:
+    """Return the text keys of the labels in a page layout (ids of :func:`layers.ids.label`)."""
+    found = []
+    for component in layout._traverse():  # noqa: SLF001 - Dash's own walk of a component tree
+        ident = getattr(component, "id", None)
+        if isinstance(ident, dict) and ident.get("type") == ids.LABEL:
+            found.append(str(ident["key"]))
+    return tuple(dict.fromkeys(found))
+
+
+def register_labels(app: Dash) -> None:
+    """Hand each label its text when the language changes (in the browser: no round trip)."""
+    app.clientside_callback(
+        ClientsideFunction("dxmap", "labels"),
+        Output({"type": ids.LABEL, "key": ALL}, "children"),
+        Input(ids.LABEL_TEXTS, "data"),
+        prevent_initial_call=True,
+    )
 
 
 def register_search(app: Dash, service: Catalogue) -> None:

@@ -16,7 +16,7 @@ from callbacks.analysis import GAP_STATES, TAB_OUTPUTS, tabs_outputs
 from callbacks.analysis_view import active_tab
 from callbacks.compare_view import ranking_code, same_level, toggled
 from callbacks.gaps_view import focus_target
-from callbacks.labels import LABEL_OUTPUTS, label_outputs
+from callbacks.labels import LABEL_OUTPUTS, label_keys, label_outputs
 from callbacks.map import MAP_OUTPUTS, map_outputs
 from callbacks.view_state import (
     FIELDS,
@@ -188,6 +188,7 @@ VIEW_INPUTS = (
     Input(ids.PANEL, "data"),
     Input(ids.GAP_LEVEL, "value"),
     Input(ids.GAP_GROUP, "value"),
+    Input(ids.MAP_DRAWN, "data"),
 )
 VIEW_STATES = (
     State(ids.VIEW, "data"),
@@ -196,7 +197,10 @@ VIEW_STATES = (
     State(ids.PERIOD_TICK, "disabled"),  # the period slider is playing: classes held fixed
     *GAP_STATES,
 )
-TAB_TRIGGERS = (ids.PANEL, ids.GAP_LEVEL, ids.GAP_GROUP)  # what changes only the shown tab
+# What changes only the shown tab. The first view's map draws before the shown tab is filled:
+# the page load answers the map alone, and the browser asks for the tab once it has drawn
+# (MAP_DRAWN), the page load's second and last round trip.
+TAB_TRIGGERS = (ids.PANEL, ids.GAP_LEVEL, ids.GAP_GROUP, ids.MAP_DRAWN)
 
 
 SAME_FRAME = {"scheme", "indicator", "period", "compare"}  # keys that leave the frame as it is
@@ -252,7 +256,13 @@ def register(
     tab_count = sum(len(outputs) for outputs in TAB_OUTPUTS.values())
     outputs = (*NAV_OUTPUTS, *MAP_OUTPUTS, TABLE_OUTPUT, *LABEL_OUTPUTS)
     outputs += tuple(o for group in TAB_OUTPUTS.values() for o in group)
-    label_at = len(NAV_OUTPUTS) + len(MAP_OUTPUTS) + 1
+    page_labels: list[tuple[str, ...]] = []  # the text keys of the page's labels, read once
+
+    def labelled() -> tuple[str, ...]:
+        if not page_labels:
+            layout = app.layout() if callable(app.layout) else app.layout
+            page_labels.append(label_keys(layout))
+        return page_labels[0]
 
     def allowed() -> Choices:
         return choices() if callable(choices) else choices  # per request: follows the store
@@ -262,7 +272,7 @@ def register(
         """Fold the event that fired into the view and send back everything that follows."""
         search, indicator, period, vintage, scheme, lang = args[:6]
         nav, picked, compare, _add, ranking, gap_rows, panel, gap_level, gap_group = args[6:15]
-        stored, old_fit, old_inset_fit, paused, *gap_grid = args[15:]
+        stored, old_fit, old_inset_fit, paused, *gap_grid = args[16:]
         trigger = ctx.triggered_id
         value = ctx.triggered[0]["value"] if ctx.triggered else None
         controls = {
@@ -273,9 +283,7 @@ def register(
             "lang": lang,
         }
         current = View.of(stored) if stored else None
-        keys = [item["id"]["key"] for item in ctx.outputs_list[label_at]]
         unsent: list[Any] = [no_update] * (len(outputs) - len(NAV_OUTPUTS))
-        unsent[label_at - len(NAV_OUTPUTS)] = [no_update] * len(keys)  # the labels: one each
         if trigger in TAB_TRIGGERS and current is not None:  # a tab opened: only its content
             view, nav_values = current, [no_update] * len(NAV_OUTPUTS)
             rest, fresh = list(unsent), True
@@ -317,12 +325,15 @@ def register(
             camera = parse_camera(search) if from_url else None
             if camera is not None:  # a shared link opens where it was shared (z, lat, lon)
                 map_values[1] = camera
-            labels = label_outputs(view, current or default_state(allowed()), keys, service)
+            before = current or default_state(allowed())
+            labels = label_outputs(view, before, labelled(), service)
             rest = [*map_values, no_update, *labels, *[no_update] * tab_count]
             if changed == {"scheme"} and active_tab(panel) != "table":
                 return (*nav_values, *rest)  # the classes only: tabs and summary stay as shown
         tab = active_tab(panel)
         table_at = len(MAP_OUTPUTS)
+        if current is None:  # the page load: the map first, the tab once it has drawn
+            return (*nav_values, *rest)
         if tab == "table":
             _, rest[table_at] = map_outputs(view, service, prefix, table=True)
         else:

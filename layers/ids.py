@@ -7,6 +7,8 @@ URL = "url"
 VIEW = "view-state"
 NAV = "nav-target"  # {"code": …, "at": ms}: a map click, breadcrumb or table button (browser)
 MAP_DATA = "map-data"  # what the map layers draw: geometry URLs and hideouts (one per view)
+LABEL_TEXTS = "label-texts"  # {text key: text} of the page's labels, sent on a language change
+MAP_DRAWN = "map-drawn"  # set once by the browser when the first view has drawn (assets/dxmap.js)
 
 # Header
 TITLE = "title"

@@ -197,9 +197,15 @@ def test_changing_the_indicator_sends_values_only(app, client) -> None:
     text = json.dumps(body)
     assert "coordinates" not in text and "geometry" not in text
     assert body[ids.SYNTHETIC_BADGE]["hidden"] is False
-    # The hidden tabs computed nothing: only the shown (detail) tab's content is sent.
-    assert ids.SCORECARD in body
-    assert not {ids.RANKING, ids.GAP_GRID, ids.TREND, ids.TABLE} & set(body)
+    # The page load answers the map alone: no tab is computed before the map has drawn.
+    tabs = {ids.SCORECARD, ids.RANKING, ids.GAP_GRID, ids.TREND, ids.TABLE}
+    assert not tabs & set(body)
+    # Then the browser says the map has drawn: the shown (detail) tab's content, and only it.
+    drawn = {ids.MAP_DRAWN: {"at": 1}}
+    tab = view_callback(app, client, "", f"{ids.MAP_DRAWN}.data", body[ids.VIEW]["data"], **drawn)
+    assert ids.SCORECARD in tab
+    assert not (tabs - {ids.SCORECARD}) & set(tab)
+    assert not {ids.MAP_DATA, ids.URL, ids.LEGEND} & set(tab)
 
 
 def test_the_first_serve_initialises_an_empty_store(tmp_path, geodata_dir) -> None:
@@ -222,7 +228,10 @@ def test_a_tile_url_adds_a_basemap_under_the_polygons(store_url: str, tmp_path) 
 def test_the_compare_list_is_not_sent_back_to_the_browser_that_just_changed_it(app, client):
     """A pick's answer leaves the list alone: an echo after a slow answer undoes later picks."""
     panel, pick = {ids.PANEL: "compare"}, f"{ids.COMPARE_PICK}.value"
-    first = view_callback(app, client, "?compare=750", **panel, **{ids.COMPARE_PICK: ["750"]})
+    load = view_callback(app, client, "?compare=750", **panel, **{ids.COMPARE_PICK: ["750"]})
+    drawn = {ids.MAP_DRAWN: {"at": 1}, **panel, ids.COMPARE_PICK: ["750"]}
+    first = view_callback(app, client, "", f"{ids.MAP_DRAWN}.data", load[ids.VIEW]["data"], **drawn)
+    first[ids.VIEW] = load[ids.VIEW]  # the tab's answer leaves the view as the load set it
     assert {o["value"] for o in first[ids.COMPARE_PICK]["options"]} >= {"750", "751"}
     picked = {ids.COMPARE_PICK: ["750", "751"]}
     body = view_callback(
