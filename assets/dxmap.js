@@ -372,7 +372,14 @@
                 return [noUpdate, noUpdate, noUpdate, noUpdate];
             },
             /* Another unit (or village) chosen: the panels beside the map start at the top. */
-            scrollPanels: function (view) {
+            /*
+             * A new view (one clientside callback for both, each costs the renderer a round):
+             * another unit scrolls the panels beside the map back to the top; a gap-register
+             * row picked by click or Space is released, so that picking the same row later
+             * moves the map again (the picked row stays marked through the grid's
+             * rowClassRules, from the view state).
+             */
+            viewChanged: function (view, rows) {
                 var key = view ? String(view.unit || "") + "|" + String(view.village || "") : "";
                 if (key !== lastUnit) {
                     lastUnit = key;
@@ -380,6 +387,7 @@
                         b.scrollTop = 0;
                     });
                 }
+                return rows && rows.length ? true : window.dash_clientside.no_update;
             },
             /* The gap villages are shown while the gap register's tab is open. */
             gapLayer: function (points, panel) {
@@ -388,14 +396,6 @@
             /* The coordinate-system choice applies to GeoPackage only. */
             crsHidden: function (fmt) {
                 return fmt !== "gpkg";
-            },
-            /*
-             * After the view state changed (a gap-register row was picked by click or Space),
-             * clear the grid's selection, so that picking the same row later moves the map again.
-             * The picked row stays marked through the grid's rowClassRules (from the view state).
-             */
-            releaseRow: function (view, rows) {
-                return rows && rows.length ? true : window.dash_clientside.no_update;
             },
             /*
              * The analysis tabs. Inputs: one n_clicks per tab (in the order of TAB_KEYS), the skip
@@ -429,6 +429,9 @@
                 }
                 if ((active === "compare" || active === "trends") && window.dxmapPlotly) {
                     window.dxmapPlotly.open(); // a chart is shown: load plotly.js now
+                }
+                if (active === "gaps" && window.dxmapGrid) {
+                    window.dxmapGrid.open(); // the gap register is shown: load its grid now
                 }
                 if (position === n) {
                     var panels = (context.outputs_list || []).slice(1 + 2 * n);
@@ -486,7 +489,7 @@
      * into it, and the map's next move writes the new one.
      */
     var mainMap = null;
-    var lastUnit = null; // scrollPanels: the unit the panels were last scrolled for
+    var lastUnit = null; // viewChanged: the unit the panels were last scrolled for
 
     var CAMERA_PARAM = /^(z|lat|lon)=/;
 

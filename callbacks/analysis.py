@@ -147,17 +147,11 @@ def register(app: Dash, service: Any) -> None:
         Input(ids.PANEL, "data"),
     )
 
-    app.clientside_callback(  # another unit: the panels beside the map scroll back to the top
-        ClientsideFunction("dxmap", "scrollPanels"),
-        Input(ids.VIEW, "data"),
-    )
-
-    app.clientside_callback(
-        ClientsideFunction("dxmap", "releaseRow"),
+    app.clientside_callback(  # a new view: panels back to the top, a picked row released
+        ClientsideFunction("dxmap", "viewChanged"),
         Output(ids.GAP_GRID, "deselectAll"),
         Input(ids.VIEW, "data"),
         State(ids.GAP_GRID, "selectedRows"),
-        prevent_initial_call=True,
     )
 
     @app.callback(

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import dash_ag_grid as dag
 from dash import dcc, html
 
 from layers import ids
 from layers.i18n import GRID_TEXTS, t
+from layers.lazy_grid import LazyAgGrid
 
 GAP_LEVELS = ("district", "commune", "village")
 DOWNLOAD_BUTTONS = ((ids.GAP_CSV, "CSV"), (ids.GAP_XLSX, "XLSX"), (ids.GAP_GEOJSON, "GeoJSON"))
@@ -117,9 +117,12 @@ def row_classes(focus: str | None) -> dict[str, str]:
     return {"dxmap-grid-focus": f"params.data.code === {json.dumps(focus)}"} if focus else {}
 
 
-def grid(lang: str) -> dag.AgGrid:
-    """Return the empty grid of the gap register (rows and columns come from a callback)."""
-    return dag.AgGrid(
+def grid(lang: str) -> LazyAgGrid:
+    """Return the empty grid of the gap register (rows and columns come from a callback).
+
+    The grid's script is loaded when the register's tab is first opened (layers/lazy_grid.py).
+    """
+    return LazyAgGrid(
         id=ids.GAP_GRID,
         rowData=[],
         columnDefs=column_defs(lang, "%", "", False),
