@@ -198,3 +198,19 @@ def test_plotly_js_waits_until_the_map_has_drawn_and_a_chart_is_opened(duo) -> N
     )
     wait(duo, lambda: count(duo, f"{ranking} .bars path") > 0, message="the ranking was not drawn")
     assert duo.get_logs() == []
+
+
+def test_the_gap_grid_script_loads_when_its_tab_opens(duo) -> None:
+    """dash-ag-grid (345 kB gzip, and its grid chunk) is not in the first page."""
+    wait_count(duo, UNITS, 8)
+    wait(duo, lambda: filled(duo))
+    grid_scripts = (
+        "return performance.getEntriesByType('resource')"
+        ".filter(e => e.name.includes('dash_ag_grid/')).length"
+    )
+    assert duo.driver.execute_script(grid_scripts) == 0
+    assert duo.driver.execute_script("return typeof window.dash_ag_grid") == "undefined"
+    duo.find_element(f"#{ids.TAB_GAPS}").click()
+    wait(duo, lambda: count(duo, f"#{ids.GAP_GRID} .ag-row") > 0, message="no gap rows drawn")
+    assert duo.driver.execute_script(grid_scripts) >= 2  # the bundle, then its grid chunk
+    assert duo.get_logs() == []
