@@ -33,6 +33,7 @@ from geodata.service.map_service import MapService
 from geodata.store.engine import make_engine, schema_exists
 from geodata.store.models import Unit
 from layers.i18n import DEFAULT_LANG, t
+from layers.lazy_grid import defer_bundle
 
 log = logging.getLogger(__name__)
 COMPRESS_MIMETYPES = [
@@ -109,6 +110,7 @@ def make_choices(service: MapService, settings: Settings) -> Choices:
 
 def create_app(settings: Settings) -> dash.Dash:
     """Build the engine, make sure the store is loaded, and return the Dash app."""
+    defer_bundle()  # the gap register's grid script loads when its tab opens
     engine = make_engine(settings.database_url)
     ensure_store(engine, settings)
     service = MapService(engine)
