@@ -274,13 +274,11 @@ def restyle(
     focused = (state.get("focus") or {}).get("code")
     compared = tuple(state.get("compare") or ())
     notice: list[Any] = []
-    found = next(
-        (
-            e
-            for e in service.search_entries(state["vintage"])
-            if e["value"] == state.get("found_as")
-        ),
-        None,
+    found_as = state.get("found_as")
+    found = (
+        next((e for e in service.search_entries(state["vintage"]) if e["value"] == found_as), None)
+        if found_as
+        else None
     )
     if state.get("moved_from"):
         shown_name = (

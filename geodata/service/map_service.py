@@ -73,6 +73,7 @@ class MapService:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.tables = LevelTables(engine, self.data_version)
+        self._root = lru_cache(maxsize=8)(self._find_root)  # the unit tree never changes
         self.units_index: Callable[[str], dict[str, dict[str, Any]]] = lru_cache(maxsize=8)(
             lambda vintage: self._read(unit_tree.units_index, vintage)
         )
@@ -245,6 +246,9 @@ class MapService:
 
     def root(self, vintage: str) -> dict[str, Any] | None:
         """Return the root unit of ``vintage`` (the unit without a parent), or ``None``."""
+        return self._root(vintage)
+
+    def _find_root(self, vintage: str) -> dict[str, Any] | None:
         return next((u for u in self.units_index(vintage).values() if not u["parent_code"]), None)
 
     def child_level(self, vintage: str, code: str) -> str | None:
