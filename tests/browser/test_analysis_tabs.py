@@ -178,8 +178,10 @@ def test_gap_register_lists_the_uncovered_villages_and_a_row_moves_the_map(
     duo.driver.get(duo.server_url + "/?indicator=mobile_broadband_villages&period=2023")
     wait_count(duo, UNITS, 8)
     open_tab(duo, ids.TAB_GAPS)
+    # The grid's script loads when the tab opens; until it has, and has drawn, there is no api.
     listed = (
-        "const api = window.dash_ag_grid && dash_ag_grid.getApi(arguments[0]);"
+        "let api = null; try { api = window.dash_ag_grid && dash_ag_grid.getApi(arguments[0]); }"
+        " catch (e) { return null; }"
         "if (!api) return null; const codes = [];"
         "api.forEachNodeAfterFilterAndSort(n => codes.push(n.data.code)); return codes;"
     )

@@ -128,17 +128,17 @@ def test_the_served_app_has_the_first_view_computed_before_the_first_visit(
     from app.server import build_app
     from app.settings import Settings
     from layers import ids
-    from tests.integration.test_web_hardening import _body
+    from tests.integration.test_app import view_callback
 
     app = build_app(Settings(database_url=sqlite_store_url, instance_dir=tmp_path))
     service = app.server.extensions["dxmap.service"]
     computed = service.analysis._scorecard.cache_info()
     assert computed.currsize == 1  # the whole area's scorecard, before any request
-    key = next(k for k in app.callback_map if f"{ids.MAP_DATA}.data" in k)
-    first = app.server.test_client().post(
-        "/_dash-update-component", json=_body(key, app.callback_map[key], {0: ""})
-    )
-    assert first.status_code == 200
+    client = app.server.test_client()
+    load = view_callback(app, client)  # the page load: the map, then the shown tab
+    assert service.analysis._scorecard.cache_info() == computed  # the map asks no scorecard
+    drawn = {ids.MAP_DRAWN: {"at": 1}}
+    view_callback(app, client, "", f"{ids.MAP_DRAWN}.data", load[ids.VIEW]["data"], **drawn)
     after = service.analysis._scorecard.cache_info()
     assert (after.misses, after.hits) == (computed.misses, computed.hits + 1)  # nothing new
     values = service._values.cache_info()
