@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -55,3 +56,31 @@ def _browser_available() -> None:
             "chromium-driver)"
         )
     pytest.skip("Chromium or chromedriver not installed")
+
+
+@pytest.fixture(autouse=True)
+def _bounded_server_stop(monkeypatch):
+    """Stop dash.testing's threaded server without waiting forever.
+
+    ``ThreadedRunner.stop`` raises SystemExit in the server's thread and joins it with no
+    timeout; once in CI the exception never reached the thread (it was blocked in ``select``)
+    and the run hung. Here the kill is repeated for up to 20 s; the server thread is a daemon,
+    so one that still lingers cannot keep the test process alive.
+    """
+    import time
+
+    from dash.testing.application_runners import ThreadedRunner
+
+    def stop(self) -> None:
+        thread = self.thread
+        deadline = time.monotonic() + 20
+        while thread is not None and thread.is_alive() and time.monotonic() < deadline:
+            with contextlib.suppress(ValueError, SystemExit):  # a thread that has just ended
+                thread.kill()
+            thread.join(timeout=1)
+        if thread is not None and thread.is_alive():
+            assert thread.daemon, "a lingering server thread would keep the process alive"
+        self._app = None
+        self.started = False
+
+    monkeypatch.setattr(ThreadedRunner, "stop", stop)
