@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from geodata.values.queries import LEVEL_TABLES, unit_values
 
 log = logging.getLogger(__name__)
-MAX_TABLES = 96  # a commune table of the country is ~1 MB
+MAX_TABLES = 96  # a commune table of the country holds about 3.4 MB (README Performance)
 
 
 class LevelTables:
@@ -75,6 +75,7 @@ class LevelTables:
         """Compute the tables of ``indicators`` × ``levels`` (for a server about to serve)."""
         started = time.perf_counter()
         count = 0
+        indicators = list(indicators)  # read once per level
         for level in levels:
             for indicator in indicators:
                 try:
