@@ -47,6 +47,7 @@ def build_layout(
             dcc.Store(id=ids.NAV, data=None),
             dcc.Store(id=ids.MAP_DATA, data=None),
             dcc.Store(id=ids.MAP_DRAWN, data=None),
+            dcc.Store(id=ids.COMPARE_OPTIONS, data=None),
             dcc.Store(id=ids.LABEL_TEXTS, data=None),
             panels.skip_link(lang),
             controls.header(lang, False, area_names(service), header_tools(lang, prefix)),

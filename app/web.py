@@ -42,6 +42,7 @@ def callback_validators(
         (ids.PANEL, "data"): one_of([key for key, _tab, _panel in TABS]),
         (ids.SEARCH, "value"): text(64),
         (ids.COMPARE_PICK, "value"): texts(MAX_COMPARE, 32),
+        (ids.COMPARE_OPTIONS, "data"): text(64),  # "vintage|lang" of the list's options
     }
     for control, key in (
         (ids.INDICATOR, "indicator"),

@@ -37,6 +37,7 @@ TAB_OUTPUTS = {
         Output(ids.COMPARE_PICK, "value"),
         Output(ids.COMPARE_PICK, "placeholder"),
         Output(ids.COMPARE_PICK, "labels"),
+        Output(ids.COMPARE_OPTIONS, "data"),
     ),
     "gaps": (
         Output(ids.GAP_SUMMARY, "children"),
@@ -65,26 +66,36 @@ def tab_values(
     gap_level: str | None,
     gap_grid: tuple[Any, Any],
     gap_group: str | None = None,
-    compare_list: tuple[Any, bool] = ((), True),
+    compare_list: tuple[Any, Any] = ((), None),
 ) -> list[Any]:
     """Return the values of ``TAB_OUTPUTS[tab]`` for ``view``.
 
-    ``compare_list`` is the compare list's value as the browser sent it, and whether its options
-    may have changed (the tab opened, the page loaded, the vintage or language changed). Like the
-    gap register's columns, the list is sent only where it differs from what the browser has:
-    re-sent options redraw an open list under the pointer, and a value echoed after a slow
-    answer would undo a pick made meanwhile.
+    ``compare_list`` is the compare list's value as the browser sent it, and the key of the
+    options it holds (``ids.COMPARE_OPTIONS``: "vintage|lang", written with the options). Like
+    the gap register's columns, the list is sent only where it differs from what the browser
+    has: re-sent options redraw an open list under the pointer, and a value echoed after a slow
+    answer would undo a pick made meanwhile. The key is the browser's, not a guess from the
+    event: an answer that carried the options may have been dropped by the browser (a newer
+    call of the callback supersedes it), and a value sent without its options is cleared by
+    the list (dcc.Dropdown drops values missing from its options, which empties the comparison).
     """
     if tab == "detail":
         out = detail_panel(view, service)
         return [out["scorecard"], out["button"], out["disabled"]]
     if tab == "compare":
         out = compare_panel(view, service)
-        sent, fresh = compare_list
+        sent, held_key = compare_list
         value = list(view.get("compare") or ())
-        options, placeholder, labels = picker(view, service) if fresh else [no_update] * 3
+        key = f"{view['vintage']}|{view['lang']}"
+        if key == held_key:
+            options, placeholder, labels, key = [no_update] * 4
+        else:
+            options, placeholder, labels = picker(view, service)
         held = no_update if value == list(sent or ()) else value
-        return [out["matrix"], out["figure"], out["title"], options, held, placeholder, labels]
+        return [
+            *(out["matrix"], out["figure"], out["title"]),
+            *(options, held, placeholder, labels, key),
+        ]
     if tab == "gaps":
         columns, options = gap_grid
         out = gaps_panel(view, gap_level, service, gap_group)
@@ -110,7 +121,7 @@ def tabs_outputs(
     gap_level: str | None,
     gap_grid: tuple[Any, Any],
     gap_group: str | None = None,
-    compare_list: tuple[Any, bool] = ((), True),
+    compare_list: tuple[Any, Any] = ((), None),
 ) -> list[Any]:
     """Return the values of every tab's outputs: the active tab's computed, the others unsent.
 

@@ -195,6 +195,7 @@ VIEW_STATES = (
     State(ids.MAP, "viewport"),
     State(ids.INSET_MAP, "viewport"),
     State(ids.PERIOD_TICK, "disabled"),  # the period slider is playing: classes held fixed
+    State(ids.COMPARE_OPTIONS, "data"),  # which options the compare list holds
     *GAP_STATES,
 )
 # What changes only the shown tab. The first view's map draws before the shown tab is filled:
@@ -272,7 +273,7 @@ def register(
         """Fold the event that fired into the view and send back everything that follows."""
         search, indicator, period, vintage, scheme, lang = args[:6]
         nav, picked, compare, _add, ranking, gap_rows, panel, gap_level, gap_group = args[6:15]
-        stored, old_fit, old_inset_fit, paused, *gap_grid = args[16:]
+        stored, old_fit, old_inset_fit, paused, compare_options, *gap_grid = args[16:]
         trigger = ctx.triggered_id
         value = ctx.triggered[0]["value"] if ctx.triggered else None
         controls = {
@@ -286,7 +287,7 @@ def register(
         unsent: list[Any] = [no_update] * (len(outputs) - len(NAV_OUTPUTS))
         if trigger in TAB_TRIGGERS and current is not None:  # a tab opened: only its content
             view, nav_values = current, [no_update] * len(NAV_OUTPUTS)
-            rest, fresh = list(unsent), True
+            rest = list(unsent)
         else:
             inputs = {
                 "search": search,
@@ -319,7 +320,6 @@ def register(
                 view, service, prefix, old_fit, old_inset_fit, playing=paused is False
             )
             changed = _changed_keys(current, view)
-            fresh = from_url or changed is None or bool({"vintage", "lang"} & changed)
             for index in _unchanged_map_outputs(changed):
                 map_values[index] = no_update
             camera = parse_camera(search) if from_url else None
@@ -337,7 +337,8 @@ def register(
         if tab == "table":
             _, rest[table_at] = map_outputs(view, service, prefix, table=True)
         else:
+            held = (compare, compare_options)  # the compare list's value and options, as held
             rest[table_at + 1 + len(LABEL_OUTPUTS) :] = tabs_outputs(
-                tab, view, service, gap_level, tuple(gap_grid), gap_group, (compare, fresh)
+                tab, view, service, gap_level, tuple(gap_grid), gap_group, held
             )
         return (*nav_values, *rest)

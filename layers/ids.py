@@ -65,6 +65,8 @@ SCORECARD = "scorecard"
 COMPARE_ADD = "compare-add"
 # Compare tab
 COMPARE_PICK = "compare-pick"
+# which options the compare list holds ("vintage|lang"), written with them (callbacks/analysis.py)
+COMPARE_OPTIONS = "compare-options"
 COMPARE_MATRIX = "compare-matrix"
 RANKING = "ranking"
 RANKING_TITLE = "ranking-title"

@@ -158,7 +158,8 @@ def view_callback(
 ) -> dict:
     """POST the one view callback as the browser does; return its response.
 
-    Without ``trigger`` it is the page load; ``view`` is the stored view sent as State.
+    Without ``trigger`` it is the page load; ``view`` is the stored view sent as State, and
+    ``values`` keyed "id.property" give the other states (``None`` otherwise).
     """
     key = next(k for k in app.callback_map if f"{ids.VIEW}.data" in k and ids.URL in k)
     spec = app.callback_map[key]
@@ -181,7 +182,10 @@ def view_callback(
         "outputs": outputs,
         "inputs": [dep(i, given.get(i["id"])) for i in spec["inputs"]],
         "changedPropIds": [trigger] if trigger else [],
-        "state": [dep(s, view if s["id"] == ids.VIEW else None) for s in spec["state"]],
+        "state": [
+            dep(s, view if s["id"] == ids.VIEW else given.get(f"{s['id']}.{s['property']}"))
+            for s in spec["state"]
+        ],
     }
     response = client.post("/_dash-update-component", json=payload)
     assert response.status_code == 200, response.data[:500]
@@ -233,7 +237,8 @@ def test_the_compare_list_is_not_sent_back_to_the_browser_that_just_changed_it(a
     first = view_callback(app, client, "", f"{ids.MAP_DRAWN}.data", load[ids.VIEW]["data"], **drawn)
     first[ids.VIEW] = load[ids.VIEW]  # the tab's answer leaves the view as the load set it
     assert {o["value"] for o in first[ids.COMPARE_PICK]["options"]} >= {"750", "751"}
-    picked = {ids.COMPARE_PICK: ["750", "751"]}
+    held = {f"{ids.COMPARE_OPTIONS}.data": first[ids.COMPARE_OPTIONS]["data"]}
+    picked = {ids.COMPARE_PICK: ["750", "751"], **held}
     body = view_callback(
         app, client, "?compare=750", pick, first[ids.VIEW]["data"], **panel, **picked
     )
@@ -245,6 +250,25 @@ def test_the_compare_list_is_not_sent_back_to_the_browser_that_just_changed_it(a
     lang = f"{ids.LANG}.value"
     body = view_callback(app, client, "", lang, body[ids.VIEW]["data"], **panel, **english)
     assert set(body[ids.COMPARE_PICK]) == {"options", "placeholder", "labels"}
+    assert body[ids.COMPARE_OPTIONS]["data"] != held[f"{ids.COMPARE_OPTIONS}.data"]
+
+
+def test_the_compare_list_gets_its_options_whenever_the_browser_lacks_them(app, client):
+    """The tab's first answer may be dropped by the browser (a click's call supersedes it): the
+    next answer that sets the list's value sends its options too, or the list clears the value."""
+    panel = {ids.PANEL: "compare"}
+    load = view_callback(app, client, "?vintage=2020&compare=750,751", **panel)
+    click = {ids.NAV: {"code": "752"}, **panel, ids.COMPARE_PICK: []}
+    nav = f"{ids.NAV}.data"
+    body = view_callback(app, client, "", nav, load[ids.VIEW]["data"], **click)
+    assert body[ids.COMPARE_PICK]["value"] == ["750", "751"]
+    offered = {o["value"] for o in body[ids.COMPARE_PICK]["options"]}
+    assert {"750", "751", "752"} <= offered
+    # once the browser holds them, the next answer leaves them alone
+    held = {f"{ids.COMPARE_OPTIONS}.data": body[ids.COMPARE_OPTIONS]["data"]}
+    again = {**click, ids.NAV: {"code": "753"}, ids.COMPARE_PICK: ["750", "751"], **held}
+    body = view_callback(app, client, "", nav, body[ids.VIEW]["data"], **again)
+    assert ids.COMPARE_PICK not in body and ids.COMPARE_OPTIONS not in body
 
 
 def test_one_view_change_reads_the_data_version_once(app, client) -> None:
