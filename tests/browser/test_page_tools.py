@@ -60,7 +60,8 @@ def test_the_import_link_leads_to_sign_in_in_the_maps_language(duo) -> None:
     duo.find_element(f"#{ids.IMPORT_LINK}").click()
     wait(duo, lambda: "/login" in duo.driver.current_url, message="no sign-in page")
     assert "next=" in duo.driver.current_url and "lang=en" in duo.driver.current_url
-    assert "Sign in" in duo.driver.find_element(By.TAG_NAME, "h1").text
+    heading = lambda: duo.driver.find_element(By.TAG_NAME, "h1").text  # noqa: E731
+    wait(duo, lambda: "Sign in" in heading(), message="sign-in page heading")
 
 
 def test_an_unknown_path_answers_404_not_the_map(duo) -> None:
