@@ -18,12 +18,16 @@ import dash
 from flask import Flask, Response, request
 from flask_talisman import Talisman
 
+from layers.page_scripts import without_polyfill
+
 API_PREFIX = "/api/v1"
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
 class SafeDash(dash.Dash):
     """A Dash app whose development server never serves the Werkzeug debugger or its console.
+
+    Its page loads regenerator-runtime in place of Dash's @babel/polyfill (``interpolate_index``).
 
     ``DXMAP_DEBUG=1`` still turns on Dash's dev tools (hot reload, callback graph); the
     interactive debugger would let anyone who reaches the port run Python, so it stays off.
@@ -33,6 +37,11 @@ class SafeDash(dash.Dash):
         kwargs["use_debugger"] = False
         kwargs["use_evalex"] = False
         return super().run(*args, **kwargs)
+
+    def interpolate_index(self, **kwargs: Any) -> str:
+        """Return the index page without Dash's @babel/polyfill (layers/page_scripts.py: why)."""
+        kwargs["scripts"] = without_polyfill(kwargs.get("scripts", ""))
+        return super().interpolate_index(**kwargs)
 
 
 def tile_source(tile_url: str) -> str | None:

@@ -27,6 +27,23 @@ def test_the_gap_grid_script_loads_when_its_tab_opens(duo) -> None:
     assert duo.get_logs() == []
 
 
+def test_the_page_loads_regenerator_runtime_not_dashs_polyfill(duo) -> None:
+    """Dash's @babel/polyfill is not loaded; its async components (the dropdowns) still draw."""
+    wait_count(duo, UNITS, 8)
+    scripts = "return performance.getEntriesByType('resource').map(e => e.name)"
+    names = duo.driver.execute_script(scripts)
+    assert not [n for n in names if "polyfill" in n], names
+    assert any("dxmap-0-regenerator.js" in n for n in names)
+    assert duo.driver.execute_script("return typeof regeneratorRuntime.mark") == "function"
+    assert (
+        duo.driver.execute_script("return typeof window.runtime") == "undefined"
+    )  # no stray global
+    # dcc's lazily loaded dropdown (its loader calls regeneratorRuntime) opens and lists options
+    duo.find_element(f"#{ids.INDICATOR}").click()
+    wait(duo, lambda: count(duo, ".dash-dropdown-option") > 1, message="no dropdown options")
+    assert duo.get_logs() == []
+
+
 def test_the_shown_tab_comes_after_the_map_and_without_it_too(duo) -> None:
     """The page load answers the map; the tab follows its drawing, or a failed drawing."""
     wait_count(duo, UNITS, 8)
