@@ -7,13 +7,12 @@ import io
 import urllib.request
 
 import pytest
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from app.factory import create_app
 from app.settings import Settings
 from layers import ids
+from tests.browser.test_map import wait  # a replaced element is read again next time
 from tests.integration.test_accounts import PASSWORD, add_user
 
 VIEW = "/?indicator=fibre_households&period=2024&vintage=2020&lang=vi"
@@ -25,13 +24,6 @@ def duo(dash_duo, sqlite_store_url, tmp_path, monkeypatch):
     app = create_app(Settings(database_url=sqlite_store_url, instance_dir=tmp_path))
     dash_duo.start_server(app)
     return dash_duo
-
-
-def wait(duo, condition, timeout: float = 20, message: str = ""):
-    """Wait for ``condition``; an element replaced while it is read is read again next time."""
-    ignored = (NoSuchElementException, StaleElementReferenceException)
-    waiter = WebDriverWait(duo.driver, timeout, ignored_exceptions=ignored)
-    return waiter.until(lambda _d: condition(), message)
 
 
 def table_text(duo, commune: str) -> str:
