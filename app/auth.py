@@ -5,7 +5,8 @@
   exempt because they change nothing: Dash's callback route (every callback of the map only
   reads; a cross-site page cannot send its JSON body without a CORS preflight) and the
   read-only API (its POSTs answer 405).
-- Flask-Limiter limits sign-in attempts per client address (in memory, per process).
+- Flask-Limiter limits sign-in attempts per client address, counted in the store
+  (:mod:`app.rate_limit`): every worker and server of one store shares the count.
 - Users are those of ``dxmap user add``; a row in ``app_user_role`` may make one a ``viewer``
   (no row: ``editor``, as the command says). Passwords are checked with werkzeug's
   ``check_password_hash`` (scrypt for hashes made by ``dxmap user add``).
@@ -45,6 +46,7 @@ from werkzeug.security import check_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from app import rate_limit
 from app.negotiate import wants_html
 from app.texts import lang_of, tr
 from app.web_models import ROLE_EDITOR, UserRole
@@ -146,7 +148,12 @@ def install_auth(server: Flask, engine: Engine, private: bool = False) -> CSRFPr
     if "dxmap_api" in server.blueprints:
         csrf.exempt(server.blueprints["dxmap_api"])
     server.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
-    limiter = Limiter(get_remote_address, app=server, storage_uri="memory://")
+    limiter = Limiter(
+        get_remote_address,
+        app=server,
+        storage_uri=f"{rate_limit.SCHEME}://",
+        storage_options={"engine": engine},
+    )
     server.extensions["dxmap.csrf"] = csrf
     server.extensions["dxmap.limiter"] = limiter
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.cli_admin import cmd_init, cmd_serve, cmd_user_add, cmd_user_list
 from app.cli_data import cmd_batches, cmd_export, cmd_import, cmd_rollback
+from app.cli_engine import add_parsers as add_engine_parsers
 from app.cli_store import EXIT_ERROR, EXIT_USAGE, CliError
 from app.cli_villages import add_parser as add_villages_parser
 from app.settings import SettingsError
@@ -147,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batches", help="list import batches, newest first")
     p.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
     p.set_defaults(func=cmd_batches)
+    add_engine_parsers(sub)
     return parser
 
 

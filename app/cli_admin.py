@@ -70,7 +70,7 @@ def _read_password(args: argparse.Namespace) -> str:
 def cmd_user_add(args: argparse.Namespace) -> int:
     from werkzeug.security import generate_password_hash
 
-    from app.web_models import ROLE_EDITOR, UserRole, create_web_tables
+    from app.web_models import ROLE_EDITOR, UserRole
     from geodata.store.engine import transaction
     from geodata.store.models import User
 
@@ -79,7 +79,6 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         raise CliError("a user name needs 1 to 100 characters")
     engine = open_store(load_settings())
     try:
-        create_web_tables(engine)  # the roles table, on a store the web app never opened
         password = _read_password(args)
         with transaction(engine) as session:
             user = session.get(User, name)
@@ -101,13 +100,12 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from app.web_models import ROLE_EDITOR, UserRole, create_web_tables
+    from app.web_models import ROLE_EDITOR, UserRole
     from geodata.store.engine import session_factory
     from geodata.store.models import User
 
     engine = open_store(load_settings())
     try:
-        create_web_tables(engine)
         with session_factory(engine)() as session:
             rows = session.execute(
                 select(User.name, UserRole.role)

@@ -18,7 +18,6 @@ from app.import_page import install_import_page
 from app.outage import install_outage_handling
 from app.security import install_security
 from app.settings import Settings
-from app.web_models import create_web_tables
 from callbacks.view_state import MAX_COMPARE, QUERY_KEYS, Choices
 from layers import ids
 from layers.panels import TABS
@@ -71,7 +70,6 @@ def install_web(
             x_host=settings.proxy_hops,
             x_prefix=settings.proxy_hops,
         )
-    create_web_tables(engine)
     install_outage_handling(app.server, engine, prefix)
     install_auth(app.server, engine, private=settings.private)
     install_import_page(app.server, engine, settings.instance_dir, settings.max_upload_bytes)

@@ -229,20 +229,14 @@ def _echo(new: Any, old: Any) -> Any:
 
 
 def warm_first_view(choices: Callable[[], Choices], service: Any, prefix: str) -> None:
-    """Compute what a bare URL shows (the map's values, the detail tab) into the caches.
+    """Put what a bare URL shows (the map's values, the detail tab) into the caches.
 
-    ``dxmap serve`` calls it before its workers are forked, so the first visitor does not wait
-    for the whole area's scorecard (tens of seconds at national scale on a cold store). The
-    value tables of every level of the first view's vintage and period follow: any unit's
-    scorecard, comparison or drill-down then picks its rows from them.
+    ``dxmap serve`` calls it before its workers are forked: a cache is only an accelerator of
+    what the store holds (the roll-ups), so this reads a few rows, it computes nothing.
     """
     view = default_state(choices())
     map_outputs(view, service, prefix)
     tabs_outputs("detail", view, service, None, (None, None))
-    vintage = next((v for v in service.vintages() if v["key"] == view["vintage"]), None)
-    levels = [level for level in (vintage or {}).get("levels") or () if level != "village"]
-    keys = [row["key"] for row in service.indicators()]
-    service.tables.warm(keys, view["period"], view["vintage"], levels)
 
 
 def register(

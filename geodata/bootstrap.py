@@ -8,6 +8,7 @@ starting together on an empty store wait for the first one instead of loading tw
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 
@@ -22,8 +23,24 @@ from geodata.boundaries.files import BoundaryLoadError
 from geodata.catalogue import indicators as catalogue
 from geodata.demo import generate as demo
 from geodata.imports.villages import load_village_register
-from geodata.store.engine import StoreLockTimeout, create_schema, init_transaction
-from geodata.store.models import Unit
+from geodata.rollups import rebuild_all
+from geodata.store.engine import StoreLockTimeout, init_transaction
+from geodata.store.models import (
+    AreaRecord,
+    CrosswalkLink,
+    Indicator,
+    Layer,
+    Observation,
+    RollupScope,
+    Source,
+    Target,
+    Unit,
+    Village,
+    VillageParent,
+    Vintage,
+)
+from geodata.store.schema import SchemaOutdated, upgrade_schema
+from geodata.store.version import bump_data_version
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +64,28 @@ def _one_line(exc: BaseException) -> str:
 
 def _has_units(session: Session) -> bool:
     return bool(session.scalar(select(func.count(Unit.id))))
+
+
+#: Small tables compared whole, large ones by row count and largest key, to tell whether a
+#: second ``init`` changed anything (then the roll-ups and the data version stay as they are).
+_SMALL = (AreaRecord, Indicator, Source, Target, Vintage, CrosswalkLink, Layer)
+_LARGE = ((Unit, Unit.id), (Village, Village.code), (VillageParent, VillageParent.village_code))
+
+
+def _signature(session: Session) -> str:
+    session.flush()
+    parts: list[object] = []
+    for model in _SMALL:
+        table = model.__table__
+        parts.append(session.execute(table.select().order_by(*table.primary_key.columns)).all())
+    for model, key in _LARGE:
+        parts.append(session.execute(select(func.count(), func.max(key)).select_from(model)).one())
+    parts.append(session.execute(select(func.count(), func.max(Observation.id))).one())
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _has_rollups(session: Session) -> bool:
+    return session.scalar(select(RollupScope.indicator_key).limit(1)) is not None
 
 
 def _load_catalogue(session: Session, area: Area) -> str:
@@ -95,10 +134,11 @@ def init_store(
     report = InitReport()
     try:
         with init_transaction(engine) as session:
-            create_schema(session.connection())
+            upgrade_schema(session.connection())  # a store of an earlier dxmap is upgraded
             if if_empty and _has_units(session):
                 report.steps.append("store already initialised (by another process)")
                 return report
+            before = _signature(session)
             store_area(session, area)
             report.steps.append(_load_catalogue(session, area))
             loaded = boundaries.load_boundaries(session, area)
@@ -107,10 +147,20 @@ def init_store(
             report.steps.append(load_village_register(session, area))
             if with_demo and area.demo != "none":
                 report.steps.append(demo.load_demo(session, area))
+            if _signature(session) != before or not _has_rollups(session):
+                built = rebuild_all(session)
+                report.steps.append(
+                    f"roll-ups: {built['rows']:,} rows for {built['pairs']} indicator-periods "
+                    f"({built['seconds']:.1f} s)"
+                )
+                bump_data_version(session, "dxmap init")
+            else:
+                report.steps.append("roll-ups: nothing changed")
     except (
         BoundaryLoadError,
         catalogue.CatalogueError,
         ManifestError,
+        SchemaOutdated,
         StoreLockTimeout,
         OSError,
         SQLAlchemyError,

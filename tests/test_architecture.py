@@ -44,12 +44,13 @@ GEODATA_EDGES = {
     "areas": {"store"},
     "boundaries": {"areas", "store"},
     "catalogue": {"areas", "store"},
-    "imports": {"areas", "catalogue", "store", "values"},
+    "imports": {"areas", "catalogue", "rollups", "store", "values"},
     "demo": {"areas", "catalogue", "store", "values"},
     "values": {"areas", "catalogue", "store"},
-    "analysis": {"areas", "catalogue", "store", "values"},
-    "exports": {"analysis", "areas", "catalogue", "store", "values"},
-    "service": {"analysis", "areas", "catalogue", "exports", "store", "values"},
+    "rollups": {"areas", "catalogue", "store", "values"},
+    "analysis": {"areas", "catalogue", "rollups", "store", "values"},
+    "exports": {"analysis", "areas", "catalogue", "rollups", "store", "values"},
+    "service": {"analysis", "areas", "catalogue", "exports", "rollups", "store", "values"},
 }
 
 

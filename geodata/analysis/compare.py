@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from geodata.analysis.lookup import require_unit
 from geodata.areas.hierarchy import UnitRecord
 from geodata.catalogue.indicators import INDICATOR_LABEL_FIELDS, catalogue_frame
+from geodata.rollups.queries import unit_values
 from geodata.values.cells import as_floats, met_flags
 from geodata.values.columns import UNIT_COLUMNS
-from geodata.values.queries import unit_values
 
 MATRIX_INDICATOR_COLUMNS = INDICATOR_LABEL_FIELDS
 CELL_FIELDS = ("value", "target", "met")
@@ -168,7 +168,7 @@ def ranking(
     -------
     pandas.DataFrame
         :data:`RANKING_COLUMNS`: ``rank`` (1 = best, direction-aware; ties share a rank;
-        NaN without data), the unit's value columns from :func:`geodata.values.queries.unit_values`,
+        NaN without data), the value columns of :func:`geodata.rollups.queries.unit_values`,
         the indicator's ``direction`` and ``selected``. Sorted by rank, units without data last
         (by code).
 

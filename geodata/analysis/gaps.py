@@ -16,8 +16,8 @@ from geodata.analysis.lookup import BBOX_COLUMNS, unit_boxes
 from geodata.analysis.scorecard import LOWER_COMPARATORS, target_gap
 from geodata.areas.hierarchy import Hierarchy, load_hierarchy, root_codes
 from geodata.catalogue.indicators import catalogue_frame
+from geodata.rollups.queries import unit_values, village_values
 from geodata.values.cells import as_number, not_met, nullable
-from geodata.values.queries import unit_values, village_values
 
 GAP_COLUMNS = (
     "code",
@@ -236,7 +236,7 @@ def gap_register(
     Raises
     ------
     ValueError
-        On an unknown indicator, vintage, level or parent (as :mod:`geodata.values.queries`).
+        On an unknown indicator, vintage, level or parent (as :mod:`geodata.rollups.queries`).
     """
     indicator = catalogue_frame(session, indicator_key).iloc[0].to_dict()
     if level == "village":

@@ -1,7 +1,7 @@
 """Small store look-ups shared by the analysis modules (scorecard, gaps, compare, trends).
 
 One unit's record (level, parent, bounding box), every unit's box and centre, and one unit's row
-of :func:`geodata.values.queries.unit_values`. The catalogue is read by
+of :func:`geodata.rollups.queries.unit_values`. The catalogue is read by
 :mod:`geodata.catalogue.indicators`.
 """
 
@@ -11,8 +11,8 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from geodata.areas.hierarchy import UnitRecord, find_unit, read_units
+from geodata.rollups.queries import unit_values
 from geodata.values.cells import as_floats
-from geodata.values.queries import unit_values
 
 BBOX_COLUMNS = ("min_lon", "min_lat", "max_lon", "max_lat")
 
@@ -74,7 +74,7 @@ def unit_boxes(session: Session, vintage: str) -> pd.DataFrame:
 def value_row(
     session: Session, indicator_key: str, period: str, unit: UnitRecord
 ) -> pd.Series | None:
-    """Return the :func:`geodata.values.queries.unit_values` row of one unit (``None`` if absent).
+    """Return the :func:`geodata.rollups.queries.unit_values` row of one unit (``None`` if absent).
 
     Parameters
     ----------
@@ -95,7 +95,7 @@ def value_row(
     Raises
     ------
     ValueError
-        As :func:`geodata.values.queries.unit_values` (e.g. data that cannot be carried back to an
+        As :func:`geodata.rollups.queries.unit_values` (e.g. data that cannot be carried back to an
         earlier vintage).
     """
     parent = unit.parent_code or None  # the root has none

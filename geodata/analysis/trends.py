@@ -41,7 +41,7 @@ from geodata.areas.crosswalk import crosswalk_path
 from geodata.areas.hierarchy import UnitRecord
 from geodata.areas.vintages import period_bounds, stored_vintages, vintage_for_period
 from geodata.catalogue.indicators import INDICATOR_LABEL_FIELDS, catalogue_frame
-from geodata.store.models import Observation, Vintage
+from geodata.store.models import RollupScope, Vintage
 from geodata.values.cells import as_floats, met_flags, nullable
 
 METHODS = ("own_vintage", "villages", "crosswalk", "successor")
@@ -108,17 +108,19 @@ def data_periods(session: Session, indicator_key: str | None = None) -> pd.DataF
     -------
     pandas.DataFrame
         ``indicator, period, period_vintage`` in time order. The period's vintage is the one
-        in force at its end when observations are stored on it, else the latest vintage its
-        observations are stored on.
+        in force at its end when the rows its values are made of are stored on it, else the
+        latest vintage they are stored on (read from the roll-ups' scopes: no scan of values).
     """
-    stmt = select(Observation.indicator_key, Observation.period, Observation.vintage_key)
+    stmt = select(RollupScope.indicator_key, RollupScope.period, RollupScope.data_vintage).where(
+        RollupScope.data_level.is_not(None)
+    )
     if indicator_key is not None:
-        stmt = stmt.where(Observation.indicator_key == indicator_key)
+        stmt = stmt.where(RollupScope.indicator_key == indicator_key)
     rows = session.execute(stmt.distinct()).all()
     starts = dict(session.execute(select(Vintage.key, Vintage.valid_from)).all())
     stored: dict[tuple[str, str], set[str]] = {}
-    for key, period, vintage in rows:
-        stored.setdefault((key, period), set()).add(vintage)
+    for key, period, vintages in rows:
+        stored.setdefault((key, period), set()).update(v for v in (vintages or "").split(",") if v)
     records = []
     specs = stored_vintages(session)
     for (key, period), vintages in stored.items():

@@ -38,7 +38,7 @@ Rules = dict[str, TargetRule | None]
 T = TypeVar("T")
 
 
-def _other_scope_vintage(rules: list[TargetRule], vintage: str) -> str | None:
+def other_scope_vintage(rules: list[TargetRule], vintage: str) -> str | None:
     """Return the scoped rules' vintage when it differs from ``vintage`` (else None)."""
     vintages = {r.scope_vintage for r in rules if r.scope_code != ANY_SCOPE and r.scope_vintage}
     if len(vintages) > 1:
@@ -102,7 +102,7 @@ def unit_rules(
         If the scoped rules name units of several vintages.
     """
     rules = list(rules)
-    other = _other_scope_vintage(rules, hier.vintage)
+    other = other_scope_vintage(rules, hier.vintage)
     if other is None:
         return {code: resolve_target(rules, hier.chain(code)) for code in codes}
     cache = {} if cache is None else cache
@@ -146,7 +146,7 @@ def village_rules(
         Village code → rule.
     """
     rules = list(rules)
-    other = _other_scope_vintage(rules, hier.vintage)
+    other = other_scope_vintage(rules, hier.vintage)
     if other is None:
         return {
             code: resolve_target(rules, [code, *hier.chain(parent)])

@@ -1,7 +1,7 @@
 """The rows of an export: the view's values, as the map shows them, with full-resolution geometry.
 
-Rows come from :func:`geodata.values.queries.unit_values` (or
-:func:`geodata.values.queries.village_values`), so
+Rows come from :func:`geodata.rollups.queries.unit_values` (or
+:func:`geodata.rollups.queries.village_values`), so
 an export always equals what the map shows; geometry is the full-resolution boundary (not the
 simplified display copy), a point for a village.
 """
@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from geodata.areas.hierarchy import root_codes
 from geodata.exports.view import ExportError, ExportView
+from geodata.rollups.queries import unit_values, village_values
 from geodata.store.geometry import CRS as WGS84
 from geodata.store.geometry import units_frame
 from geodata.values.cells import not_met
 from geodata.values.columns import UNIT_COLUMNS
-from geodata.values.queries import unit_values, village_values
 
 #: The exported table's columns, in order (PRODUCT.md "Interfaces" plus ``type``).
 COLUMNS = (*UNIT_COLUMNS[:2], "type", *UNIT_COLUMNS[2:])
@@ -70,8 +70,8 @@ def view_values(session: Session, view: ExportView, indicator_key: str) -> pd.Da
     Returns
     -------
     pandas.DataFrame
-        :func:`geodata.values.queries.unit_values` for unit levels; for villages,
-        :func:`geodata.values.queries.village_values` of the parent (or of the whole area), with
+        :func:`geodata.rollups.queries.unit_values` for unit levels; for villages,
+        :func:`geodata.rollups.queries.village_values` of the parent (or of the whole area), with
         ``type`` set to ``village``.
 
     Raises
@@ -112,7 +112,7 @@ def view_frame(session: Session, view: ExportView) -> gpd.GeoDataFrame:
     -------
     geopandas.GeoDataFrame
         Columns :data:`COLUMNS`, then any further columns of
-        :func:`geodata.values.queries.unit_values`,
+        :func:`geodata.rollups.queries.unit_values`,
         then ``geometry``; one row per unit (and indicator), indicators in catalogue order.
 
     Raises

@@ -3,7 +3,7 @@
 The CLI (``dxmap export``), the map's download button and the HTTP API all call
 :func:`export_view`. A view is what the map shows: a level of one boundary vintage (optionally the
 children of one unit), one period, one indicator or all of them, optionally only the units that
-miss their target. Rows come from :func:`geodata.values.queries.unit_values`, so an export always
+miss their target. Rows come from :func:`geodata.rollups.queries.unit_values`, so an export always
 equals
 what the map shows; geometry is the full-resolution boundary (not the simplified display copy).
 
@@ -97,7 +97,7 @@ def export_view(
         ``geojson``, ``csv``, ``xlsx`` or ``gpkg``.
     level, vintage, period : str
         Level, vintage and period keys (a period may be viewed on any vintage the crosswalk
-        reaches: values are re-aggregated by :func:`geodata.values.queries.unit_values`).
+        reaches: values are re-aggregated by :func:`geodata.rollups.queries.unit_values`).
     indicator : str, optional
         One indicator key (or ``all_indicators``).
     all_indicators : bool

@@ -38,6 +38,7 @@ from geodata.imports.limits import (
 from geodata.imports.read import DEFAULT_MAX_BYTES, ImportProblem, read_file
 from geodata.imports.rows import ImportRow
 from geodata.imports.validate import ValidationResult, validate_bytes
+from geodata.rollups import Touched, update_rollups
 from geodata.store.engine import transaction
 from geodata.store.models import (
     OBSERVATION_FIELDS,
@@ -46,6 +47,7 @@ from geodata.store.models import (
     ReplacedObservation,
     Source,
 )
+from geodata.store.version import bump_data_version
 
 log = logging.getLogger(__name__)
 #: The fields of an observation's unique key, in the order of ``ImportRow.key``.
@@ -182,6 +184,7 @@ def _stored(session: Session, keys: list[ObservationKey]) -> dict[ObservationKey
 
 
 def _commit(session: Session, result: ValidationResult, user: str, note: str = "") -> ImportOutcome:
+    version = bump_data_version(session, f"import of {result.file_name}")  # first: see version.py
     batch = ImportBatch(
         file_name=result.file_name,
         file_sha256=result.sha256,
@@ -222,6 +225,8 @@ def _commit(session: Session, result: ValidationResult, user: str, note: str = "
         replaced += 1
     batch.rows_inserted, batch.rows_replaced = inserted, replaced
     session.flush()
+    update_rollups(session, Touched(observations=frozenset(row.key for row in result.rows)))
+    log.debug("import batch %s: data version %s", batch.id, version)
     return ImportOutcome(
         batch_id=batch.id,
         file_name=result.file_name,

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, or_, select
 from sqlalchemy.orm import Session
 
-from geodata.imports.commit import observation_fields, utc_now
+from geodata.imports.commit import KEY_FIELDS, observation_fields, utc_now
 from geodata.imports.village_commit import is_register_batch, rollback_register
+from geodata.rollups import Touched, update_rollups
 from geodata.store.engine import transaction
 from geodata.store.models import ImportBatch, Observation, ReplacedObservation, Source
+from geodata.store.version import bump_data_version
 
 log = logging.getLogger(__name__)
 #: The largest id a batch can have (the store's id column is a 32-bit signed integer).
@@ -96,6 +98,7 @@ def rollback_batch(engine: Engine, batch_id: int, user: str = "") -> RollbackOut
                     else ""
                 )
             )
+        bump_data_version(session, f"rollback of batch {batch_id}")  # first: see version.py
         if is_register_batch(session, batch_id):
             try:
                 removed, restored = rollback_register(session, batch)
@@ -122,6 +125,13 @@ def rollback_batch(engine: Engine, batch_id: int, user: str = "") -> RollbackOut
                 f"batch {batch_id} cannot be rolled back: later batch(es) {names} replaced some "
                 f"of its values; roll back {names} first"
             )
+        touched = set(
+            session.execute(
+                select(*(getattr(Observation, name) for name in KEY_FIELDS)).where(
+                    Observation.batch_id == batch_id
+                )
+            ).all()
+        )
         removed = session.execute(
             delete(Observation).where(Observation.batch_id == batch_id)
         ).rowcount
@@ -132,9 +142,11 @@ def rollback_batch(engine: Engine, batch_id: int, user: str = "") -> RollbackOut
         )
         session.flush()
         for old in replaced:
+            touched.add(tuple(getattr(old, name) for name in KEY_FIELDS))
             session.add(Observation(**observation_fields(old)))
             session.delete(old)
         session.flush()
+        update_rollups(session, Touched(observations=frozenset(tuple(k) for k in touched)))
         # The batch's own sources go when nothing refers to them any more.
         for source in session.scalars(select(Source).where(_batch_sources(batch_id))).all():
             used = session.scalar(

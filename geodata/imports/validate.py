@@ -242,7 +242,7 @@ def _validate(
 def _shadowed_rows(session: Session, rows: list[ImportRow], name: str) -> list[ImportProblem]:
     """Warn about unit rows the map will not show: values are computed from the finest data.
 
-    :mod:`geodata.values.queries` computes every unit's value from the finest level that has data
+    :mod:`geodata.rollups.queries` computes every unit's value from the finest level that has data
     for
     the indicator and period; a coarser row is kept and shown as the unit's published figure.
     """

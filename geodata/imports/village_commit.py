@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from geodata.areas.text import search_key
 from geodata.imports.commit import utc_now
 from geodata.imports.read import ImportProblem
+from geodata.rollups import Touched, update_rollups
 from geodata.store.models import (
     ImportBatch,
     Observation,
@@ -25,6 +26,7 @@ from geodata.store.models import (
     Village,
     VillageParent,
 )
+from geodata.store.version import bump_data_version
 
 if TYPE_CHECKING:
     from geodata.imports.village_validate import RegisterValidation
@@ -101,8 +103,7 @@ def commit_register(
     RegisterOutcome
         The batch and its counts.
     """
-    # A store made before register imports existed gets the table here, in this transaction.
-    ReplacedVillage.__table__.create(session.connection(), checkfirst=True)
+    bump_data_version(session, f"village register {result.file_name}")  # first: see version.py
     codes = [row.code for row in result.rows]
     stored: dict[str, dict] = {}  # plain rows: no ORM objects for the bulk statements to sync
     for chunk in _chunks(codes):
@@ -128,6 +129,7 @@ def commit_register(
     session.add(batch)
     session.flush()
     kept, new, parents = [], [], []
+    leaves: set[tuple[str, str]] = set()
     updates: dict[tuple[str, ...], list[dict]] = {}  # changed fields → rows (bulk by key)
     vintages: set[str] = set()
     for row in result.rows:
@@ -173,6 +175,9 @@ def commit_register(
         for vintage, unit in row.parents.items():
             parents.append({"village_code": row.code, "vintage_key": vintage, "unit_code": unit})
             vintages.add(vintage)
+            before = old_parents.get(row.code, {}).get(vintage)
+            if before != unit:  # a new village, or one that moved: both units' counts change
+                leaves.update({(vintage, unit), (vintage, before)} - {(vintage, None)})
     for records in updates.values():
         for chunk in _chunks(records, 2000):
             session.execute(update(Village), chunk)
@@ -186,6 +191,7 @@ def commit_register(
         for chunk in _chunks(records, 2000):
             session.execute(insert(table), chunk)
     session.flush()
+    update_rollups(session, Touched(leaves=frozenset(leaves)))
     return RegisterOutcome(
         batch_id=batch.id,
         file_name=result.file_name,
@@ -274,6 +280,11 @@ def rollback_register(session: Session, batch: ImportBatch) -> tuple[int, int]:
             f"batch {batch.id} cannot be rolled back: values are stored for {len(valued)} of "
             f"the villages it added (e.g. {example}); roll back value batch(es) {batches} first"
         )
+    leaves = {
+        (vintage, unit)
+        for parents in _parents_of(session, codes).values()
+        for vintage, unit in parents.items()
+    }
     for chunk in _chunks(codes):
         session.execute(delete(VillageParent).where(VillageParent.village_code.in_(chunk)))
     for chunk in _chunks(added):
@@ -291,6 +302,8 @@ def rollback_register(session: Session, batch: ImportBatch) -> tuple[int, int]:
             session.add(
                 VillageParent(village_code=k.village_code, vintage_key=vintage, unit_code=unit)
             )
+            leaves.add((vintage, unit))
         restored += 1
     session.flush()
+    update_rollups(session, Touched(leaves=frozenset(leaves)))
     return len(added), restored

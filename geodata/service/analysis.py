@@ -30,7 +30,6 @@ from geodata.analysis.trends import trend
 from geodata.areas.published import published_counts
 from geodata.exports.cells import plain
 from geodata.exports.gaps import export_gaps, gaps_filename
-from geodata.service.level_tables import LevelTables
 from geodata.store.models import Target
 
 log = logging.getLogger(__name__)
@@ -100,16 +99,11 @@ class AnalysisCache:
         An initialised store.
     version : callable
         Returns the store's data version (a hashable token that changes with every import).
-    tables : LevelTables, optional
-        Whole levels' values shared with the map (each unit's rows are picked from them).
     """
 
-    def __init__(
-        self, engine: Engine, version: Callable[[], object], tables: LevelTables | None = None
-    ) -> None:
+    def __init__(self, engine: Engine, version: Callable[[], object]) -> None:
         self.engine = engine
         self.version = version
-        self.tables = tables
         self._scorecard = lru_cache(maxsize=256)(self._compute_scorecard)
         self._compare = lru_cache(maxsize=64)(self._compute_compare)
         self._ranking = lru_cache(maxsize=256)(self._compute_ranking)
@@ -117,7 +111,7 @@ class AnalysisCache:
         self._trend = lru_cache(maxsize=128)(self._compute_trend)
 
     def _read(self, query: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        with self.tables.session() if self.tables else Session(self.engine) as session:
+        with Session(self.engine) as session:
             return query(session, *args, **kwargs)
 
     # -- scorecard ------------------------------------------------------------------------------

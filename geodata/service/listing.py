@@ -6,7 +6,6 @@ Every function returns lists of dicts holding only ``str``, ``int``, ``float``, 
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,15 +14,8 @@ from sqlalchemy.orm import Session
 from geodata.areas.hierarchy import all_units, ancestry, find_unit, village_points
 from geodata.areas.vintages import stored_vintages
 from geodata.catalogue.indicators import INDICATOR_TEXT_FIELDS, PILLARS, catalogue_indicators
-from geodata.store.models import (
-    ImportBatch,
-    Indicator,
-    Observation,
-    Target,
-    Unit,
-    Village,
-    VillageParent,
-)
+from geodata.store.models import RollupScope, Target, Unit, VillageParent
+from geodata.store.version import read_data_version
 
 UNIT_LEVELS = ("country", "province", "district", "commune")
 INDICATOR_FIELDS = ("key", *INDICATOR_TEXT_FIELDS, "sort_order")
@@ -40,24 +32,10 @@ def store_fingerprint(session: Session) -> str:
     Returns
     -------
     str
-        Hex digest of row counts, maximum ids and import/rollback counts (cheap aggregate
-        queries; no table is read in full).
+        The store's data version (:mod:`geodata.store.version`): one primary-key read; every
+        write (init, import, village register, rollback, roll-up rebuild) bumps it.
     """
-    parts: list[Any] = []
-    for statement in (
-        select(func.count(Observation.id), func.max(Observation.id)),
-        select(
-            func.count(ImportBatch.id),
-            func.max(ImportBatch.id),
-            func.count(ImportBatch.rolled_back_at),
-        ),
-        select(func.count(Target.id), func.max(Target.id), func.sum(Target.threshold)),
-        select(func.count(Indicator.key)),
-        select(func.count(Unit.id), func.max(Unit.id)),
-        select(func.count(Village.code)),
-    ):
-        parts.extend(session.execute(statement).one())
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+    return f"v{read_data_version(session)}"
 
 
 def vintage_records(session: Session) -> list[dict[str, Any]]:
@@ -133,7 +111,9 @@ def indicator_records(session: Session) -> list[dict[str, Any]]:
     """
     periods: dict[str, set[str]] = {}
     for key, period in session.execute(
-        select(Observation.indicator_key, Observation.period).distinct()
+        select(RollupScope.indicator_key, RollupScope.period)
+        .where(RollupScope.data_level.is_not(None))
+        .distinct()
     ):
         periods.setdefault(key, set()).add(period)
     targets: dict[str, list[dict[str, Any]]] = {}

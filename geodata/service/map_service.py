@@ -14,7 +14,7 @@ from contextvars import ContextVar, Token
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from geodata.areas import crosswalk, unit_tree
@@ -22,18 +22,17 @@ from geodata.areas.stored import StoredArea, stored_area
 from geodata.areas.vintages import stored_vintages
 from geodata.catalogue.indicators import INDICATOR_TEXT_FIELDS, PILLARS, catalogue_indicators
 from geodata.exports import write as exports
+from geodata.rollups import queries as value_queries
+from geodata.rollups.read import stored_periods
 from geodata.service import features, village_card
 from geodata.service.analysis import AnalysisCache
-from geodata.service.level_tables import LevelTables
-from geodata.store.models import ImportBatch, Layer, Observation
-from geodata.values import queries as value_queries
+from geodata.store.models import Layer
+from geodata.store.version import read_data_version
 from geodata.values.cells import plain
 
 log = logging.getLogger(__name__)
 # The data versions read in this request, by service (see MapService.pin); None: not pinned.
-_PINNED: ContextVar[dict[int, tuple[int, int, int]] | None] = ContextVar(
-    "dxmap_pinned_versions", default=None
-)
+_PINNED: ContextVar[dict[int, int] | None] = ContextVar("dxmap_pinned_versions", default=None)
 LEVEL_ORDER = ("country", "province", "district", "commune")
 INDICATOR_FIELDS = ("key", *INDICATOR_TEXT_FIELDS, "source_key")
 VALUE_FIELDS = (
@@ -72,7 +71,6 @@ class MapService:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.tables = LevelTables(engine, self.data_version)
         self._root = lru_cache(maxsize=8)(self._find_root)  # the unit tree never changes
         self.units_index: Callable[[str], dict[str, dict[str, Any]]] = lru_cache(maxsize=8)(
             lambda vintage: self._read(unit_tree.units_index, vintage)
@@ -122,10 +120,10 @@ class MapService:
             lambda _version: self._read(village_card.source_titles)
         )
         # Scorecards, comparisons, gap registers and trends (keyed by the data version too).
-        self.analysis = AnalysisCache(engine, self.data_version, self.tables)
+        self.analysis = AnalysisCache(engine, self.data_version)
 
     def _read(self, query: Callable[..., Any], *args: Any) -> Any:
-        with self.tables.session() as session:
+        with Session(self.engine) as session:
             return query(session, *args)
 
     def villages(self, vintage: str, code: str) -> dict[str, Any]:
@@ -136,8 +134,8 @@ class MapService:
         """Return :meth:`villages` encoded, with its ETag (which changes with the data)."""
         return self._villages_json(self.data_version(), vintage, code)
 
-    def data_version(self) -> tuple[int, int, int]:
-        """Return a token that changes whenever an import is committed or rolled back.
+    def data_version(self) -> int:
+        """Return the store's data version (:mod:`geodata.store.version`): every write bumps it.
 
         Between :meth:`pin` and :meth:`unpin` (one request) it is read from the store once and
         then kept: the request sees one version of the data throughout, and asks once.
@@ -162,16 +160,9 @@ class MapService:
         except ValueError:  # the token came from another context: forget the pin all the same
             _PINNED.set(None)
 
-    def _read_version(self) -> tuple[int, int, int]:
-        with Session(self.engine) as session:
-            row = session.execute(
-                select(
-                    func.count(ImportBatch.id),
-                    func.coalesce(func.max(ImportBatch.id), 0),
-                    func.count(ImportBatch.rolled_back_at),
-                )
-            ).one()
-        return int(row[0]), int(row[1]), int(row[2])
+    def _read_version(self) -> int:
+        with self.engine.connect() as connection:
+            return read_data_version(connection)
 
     # -- catalogue ------------------------------------------------------------------------------
 
@@ -199,7 +190,7 @@ class MapService:
 
     def _load_periods(self) -> tuple[str, ...]:
         with Session(self.engine) as session:
-            return tuple(sorted(session.scalars(select(Observation.period).distinct())))
+            return stored_periods(session)
 
     def vintages(self) -> tuple[dict[str, Any], ...]:
         """Return the stored boundary vintages (key, names, levels), oldest first."""

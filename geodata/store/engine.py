@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from geodata.store.models import Base
+from geodata.store import schema
 
 #: Key of the PostgreSQL advisory lock that serialises initialisation of one database.
 INIT_LOCK_KEY = zlib.crc32(b"dxmap.init")
@@ -46,17 +46,33 @@ def make_engine(database_url: str) -> Engine:
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
+        def _connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+            _sqlite_pragmas(dbapi_connection, wal=":memory:" not in database_url)
 
     return engine
 
 
+def _sqlite_pragmas(dbapi_connection, *, wal: bool) -> None:  # noqa: ANN001
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    if wal:  # readers never wait for a writer (an import commits while the map serves)
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
 def create_schema(bind: Engine | Connection) -> None:
-    """Create every missing table (idempotent; existing tables and rows are left alone)."""
-    Base.metadata.create_all(bind)
+    """Create every missing table and record the schema revision (idempotent).
+
+    Raises
+    ------
+    geodata.store.schema.SchemaOutdated
+        If the store holds an older schema (``dxmap db upgrade`` first).
+    """
+    if isinstance(bind, Engine):
+        with bind.begin() as connection:
+            schema.create_schema(connection)
+        return
+    schema.create_schema(bind)
 
 
 def schema_exists(engine: Engine) -> bool:
@@ -98,9 +114,7 @@ def _sqlite_transactional_engine(engine: Engine) -> Engine:
     @event.listens_for(sibling, "connect")
     def _connect(dbapi_connection, _record) -> None:  # noqa: ANN001
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+        _sqlite_pragmas(dbapi_connection, wal=True)
 
     @event.listens_for(sibling, "begin")
     def _begin(connection: Connection) -> None:

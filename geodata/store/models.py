@@ -147,6 +147,9 @@ class VillageParent(Base):
     vintage_key: Mapped[str] = mapped_column(ForeignKey("vintage.key"), primary_key=True)
     unit_code: Mapped[str] = mapped_column(String(16))
 
+    # A unit's villages are an indexed read (the gap register of a commune, the roll-ups).
+    __table_args__ = (Index("ix_village_parent_unit", "vintage_key", "unit_code", "village_code"),)
+
 
 class Source(Base):
     """Where values come from (an article, a report, dxmap's demo generator)."""
@@ -306,6 +309,28 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class UserRole(Base):
+    """The role of a user; a user without a row is an editor (as ``dxmap user add`` says)."""
+
+    __tablename__ = "app_user_role"
+
+    name: Mapped[str] = mapped_column(ForeignKey("app_user.name"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), default="editor")
+
+
+class AuditEntry(Base):
+    """Who did what, when: sign-in, import preview, commit, rollback (one row per action)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    user: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(32))
+    batch_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
 class ReplacedVillage(Base):
     """A village as it was before a village-register import touched it (for rollback).
 
@@ -328,3 +353,107 @@ class ReplacedVillage(Base):
     adults: Mapped[int | None] = mapped_column(Integer, nullable=True)
     provenance: Mapped[str | None] = mapped_column(String(16), nullable=True)
     parents: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class DataVersion(Base):
+    """The store's data version: one row, bumped in the transaction of every write.
+
+    Requests read it once and key every cache by it; nothing counts rows to know it.
+    """
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class UnitAncestor(Base):
+    """A unit and every unit above it in its vintage (the tree's closure, for indexed reads)."""
+
+    __tablename__ = "unit_ancestor"
+
+    vintage_key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    ancestor_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    depth: Mapped[int] = mapped_column(Integer)  # 1: the parent, 2: the grandparent, …
+
+
+class RollupScope(Base):
+    """What the roll-ups of one indicator, period, vintage and level were computed from.
+
+    ``data_level`` is the finest level that holds values (``None``: no value at all);
+    ``error`` says why this level cannot show the period (a backward crosswalk), else ``None``.
+    """
+
+    __tablename__ = "rollup_scope"
+
+    indicator_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    vintage_key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16), primary_key=True)
+    data_level: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    data_vintage: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Rollup(Base):
+    """One unit's value of one indicator and period on one vintage, kept in the store.
+
+    The ``part_*`` columns are the sums it was made of (summable rows, their published share,
+    value-only rows), so that a parent is rolled up from its children's rows without reading
+    the villages again; the other columns are what every reader shows.
+    """
+
+    __tablename__ = "rollup"
+
+    vintage_key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    indicator_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    numerator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    denominator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    n_children: Mapped[int] = mapped_column(Integer, default=0)
+    n_with_data: Mapped[int] = mapped_column(Integer, default=0)
+    provenance: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    source: Mapped[str | None] = mapped_column(Text, nullable=True)
+    target: Mapped[float | None] = mapped_column(Float, nullable=True)
+    met: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    comparator: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    target_scope: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    target_scope_vintage: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    published_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    published_source: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    published_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    part_summable: Mapped[int] = mapped_column(Integer, default=0)
+    part_num: Mapped[float | None] = mapped_column(Float, nullable=True)
+    part_den: Mapped[float | None] = mapped_column(Float, nullable=True)
+    part_prov: Mapped[int] = mapped_column(Integer, default=0)
+    part_pub: Mapped[int] = mapped_column(Integer, default=0)
+    part_sources: Mapped[str | None] = mapped_column(Text, nullable=True)
+    part_value_only: Mapped[int] = mapped_column(Integer, default=0)
+    part_vo_value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    part_vo_provenance: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    part_vo_source: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    __table_args__ = (
+        Index("ix_rollup_level", "vintage_key", "indicator_key", "period", "level"),
+        Index("ix_rollup_unit", "vintage_key", "code", "period"),
+    )
+
+
+class RateLimit(Base):
+    """A rate-limit counter (Flask-Limiter's fixed window), kept in the store.
+
+    Every process and server of one store counts in the same rows, so N workers on M machines
+    allow what one allows (``app/rate_limit.py``).
+    """
+
+    __tablename__ = "rate_limit"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[float] = mapped_column(Float)  # seconds since the epoch

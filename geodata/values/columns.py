@@ -1,4 +1,4 @@
-"""The columns of the value tables (:mod:`geodata.values.queries`), relied on by exports, API."""
+"""The columns of the value tables (:mod:`geodata.rollups.queries`), relied on by exports, API."""
 
 from __future__ import annotations
 
@@ -43,5 +43,5 @@ VILLAGE_EXTRA_COLUMNS = (
     "target_scope",
     "target_scope_vintage",
 )
-#: The catalogue fields :func:`geodata.values.queries.province_values` adds to each indicator's row.
+#: The catalogue fields that :func:`geodata.rollups.queries.province_values` adds to each row.
 INDICATOR_COLUMNS = (*INDICATOR_LABEL_FIELDS[1:], "sort_order")

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from app.factory import create_app
 from app.settings import Settings
+from geodata.rollups.queries import unit_values
 from geodata.store.engine import make_engine
-from geodata.values.queries import unit_values
 from layers import ids
 
 UNITS = f"#{ids.MAP} .leaflet-overlay-pane path.dxmap-unit"

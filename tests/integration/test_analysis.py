@@ -17,6 +17,7 @@ from geodata.analysis.compare import compare_units, ranking
 from geodata.analysis.gaps import gap_register
 from geodata.analysis.scorecard import pillar_summary, scorecard
 from geodata.analysis.trends import trend
+from geodata.rollups import Touched, update_rollups
 from geodata.store.models import Indicator, Observation, Target, Unit, Village, VillageParent
 
 ROOT = "77"
@@ -277,6 +278,12 @@ def test_unit_data_of_a_later_vintage_falls_back_to_the_successor(store_engine):
                 provenance="synthetic",
                 source_key="dxmap_demo",
             )
+        )
+        update_rollups(
+            session,
+            Touched(
+                observations=frozenset({("fibre_households", "2026", "commune", LONG_HAI_2025)})
+            ),
         )
         session.commit()
         series = trend(session, PHUOC_HUNG, "2020", "fibre_households")

@@ -24,10 +24,10 @@ from geodata.exports.cells import neutralise_cell
 from geodata.exports.rows import COLUMNS
 from geodata.exports.write import ExportError, export_filename, export_view
 from geodata.imports import import_file
+from geodata.rollups.queries import unit_values, village_values
 from geodata.store.engine import make_engine, session_factory, transaction
 from geodata.store.geometry import units_frame
 from geodata.store.models import Layer, Unit
-from geodata.values.queries import unit_values, village_values
 
 TEXT = ("code", "name", "level", "parent_code", "vintage", "period", "indicator", "provenance")
 NUMBERS = ("value", "numerator", "denominator", "target")

@@ -17,9 +17,9 @@ from geodata.imports import (
     rollback_batch,
     validate_file,
 )
+from geodata.rollups.queries import unit_values
 from geodata.store.engine import make_engine, session_factory, transaction
 from geodata.store.models import Base, ImportBatch, Observation, ReplacedObservation, Source
-from geodata.values.queries import unit_values
 
 # Village 26506-01 lies in Phường 1 (26506), district Vũng Tàu (747), vintage 2020.
 VILLAGE = "26506-01"

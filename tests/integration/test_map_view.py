@@ -117,7 +117,9 @@ def test_an_import_shows_without_a_restart(service, store_engine) -> None:
     from sqlalchemy import update
     from sqlalchemy.orm import Session
 
+    from geodata.rollups import Touched, update_rollups
     from geodata.store.models import ImportBatch, Observation
+    from geodata.store.version import bump_data_version
 
     before = service.village_values("fibre_households", "2024", "2020", "26677")
     code = sorted(before)[0]
@@ -137,6 +139,9 @@ def test_an_import_shows_without_a_restart(service, store_engine) -> None:
             )
             .values(numerator=0.0, batch_id=batch.id)
         )
+        bump_data_version(session, "test")
+        keys = {("fibre_households", "2024", "village", code)}
+        update_rollups(session, Touched(observations=frozenset(keys)))
     after = service.village_values("fibre_households", "2024", "2020", "26677")
     assert after[code]["value"] == 0.0 and before[code]["value"] > 0
 

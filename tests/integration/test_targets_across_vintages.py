@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from geodata.analysis.scorecard import scorecard
 from geodata.areas.crosswalk import crosswalk_path
+from geodata.rollups import rebuild_all
+from geodata.rollups.queries import unit_values, village_values
 from geodata.store.engine import transaction
 from geodata.store.models import Target, Unit
-from geodata.values.queries import unit_values, village_values
 
 FIBRE = "fibre_households"
 CON_DAO_2020 = "755"
@@ -107,6 +108,7 @@ def test_a_merged_unit_takes_a_scoped_target_only_when_all_predecessors_share_it
         session.add(
             Target(indicator_key=FIBRE, period="2024", scope_code=VUNG_TAU_CITY, threshold=85)
         )
+        rebuild_all(session)  # targets change with the catalogue: every roll-up is rebuilt
     with Session(store_engine) as session:
         merged = row_of(unit_values(session, FIBRE, "2024", "2025-07", "commune"), PHUONG_VUNG_TAU)
     assert (merged["target"], merged["target_scope"]) == (85, VUNG_TAU_CITY)
@@ -114,6 +116,7 @@ def test_a_merged_unit_takes_a_scoped_target_only_when_all_predecessors_share_it
     # One predecessor gets its own target: the predecessors disagree, the general target applies.
     with transaction(store_engine) as session:
         session.add(Target(indicator_key=FIBRE, period="2024", scope_code=PHUONG_2, threshold=60))
+        rebuild_all(session)
     with Session(store_engine) as session:
         merged = row_of(unit_values(session, FIBRE, "2024", "2025-07", "commune"), PHUONG_VUNG_TAU)
         old = unit_values(session, FIBRE, "2024", "2020", "commune", VUNG_TAU_CITY)

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from app.factory import create_app
 from app.settings import Settings
 from callbacks.downloads import download
+from geodata.rollups.queries import unit_values, village_values
 from geodata.service.map_service import MapService
 from geodata.store.engine import make_engine
-from geodata.values.queries import unit_values, village_values
 from layers import ids
 
 STATE = {

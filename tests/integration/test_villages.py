@@ -27,6 +27,7 @@ from geodata.imports import (
     rollback_batch,
     validate_villages,
 )
+from geodata.rollups.queries import unit_values
 from geodata.service.map_service import MapService
 from geodata.store.engine import make_engine, transaction
 from geodata.store.models import (
@@ -37,7 +38,7 @@ from geodata.store.models import (
     Village,
     VillageParent,
 )
-from geodata.values.queries import unit_values
+from geodata.store.schema import BASELINE, downgrade_schema, schema_state, upgrade_schema
 
 # Points inside Phường 1 (26506) and Xã Phước Hưng (26677) of 2020.
 P1 = (107.0732, 10.35)
@@ -402,7 +403,12 @@ def test_running_app_serves_the_new_villages_without_a_restart(
 def test_store_made_before_registers_takes_one_and_still_rolls_back_values(
     store_url: str, store_engine, tmp_path: Path
 ) -> None:
-    ReplacedVillage.__table__.drop(store_engine)
+    with store_engine.begin() as connection:  # a store of a dxmap before registers and migrations
+        downgrade_schema(connection, BASELINE)
+        ReplacedVillage.__table__.drop(connection)
+        connection.exec_driver_sql("DROP TABLE alembic_version")
+        assert schema_state(connection) == ("old", BASELINE)
+        upgrade_schema(connection)  # what `dxmap db upgrade` runs first
     values = _write(
         tmp_path / "v.csv",
         "code,period,indicator,numerator,denominator\n26506-01,2022,fibre_households,1,2\n",

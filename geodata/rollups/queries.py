@@ -1,4 +1,4 @@
-"""Indicator values per unit, village or indicator, computed from the stored observations.
+"""Indicator values per unit, village or indicator, read from the roll-ups kept in the store.
 
 The rule (see PRODUCT.md, "Indicators"): values are computed from the finest level at which
 observations exist for the indicator and period.
@@ -20,40 +20,25 @@ Targets follow :mod:`geodata.catalogue.scopes`: a target scoped to a unit of ano
 crosswalk (the island's 2025-07 unit), and every row says which scope and vintage its target came
 from.
 
-The computation lives in :mod:`geodata.values.rollup`; this module is the public entry point.
+The values are computed when the data change, in the same transaction
+(:mod:`geodata.rollups`), and read here: this module is the one read path of the map, the
+analysis, the API and the exports. :mod:`geodata.values.flat` computes the same from the raw
+rows, as the reference the roll-ups are checked against.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.areas.hierarchy import check_vintage_level, load_hierarchy, village_parent_links
+from geodata.areas.hierarchy import check_vintage_level, root_codes
 from geodata.catalogue.indicators import catalogue_indicators
-from geodata.catalogue.scopes import village_rules
-from geodata.catalogue.targets import apply_rules, load_targets
-from geodata.store.models import Village, Vintage
-from geodata.values.aggregate import PERCENT_KINDS, row_values
-from geodata.values.cells import nullable
-from geodata.values.columns import (
-    INDICATOR_COLUMNS,
-    UNIT_COLUMNS,
-    UNIT_EXTRA_COLUMNS,
-    VILLAGE_COLUMNS,
-    VILLAGE_EXTRA_COLUMNS,
-)
-from geodata.values.rollup import find_indicator, load_observations, unit_rows
+from geodata.rollups.read import level_values, unit_villages
+from geodata.store.models import Unit, Vintage
+from geodata.values.columns import INDICATOR_COLUMNS, UNIT_COLUMNS, UNIT_EXTRA_COLUMNS
 
 __all__ = ["province_values", "unit_values", "village_values"]
-
-#: ``session.info`` key of the structures the unit queries of one session share (read only).
-SESSION_MEMO = "dxmap.values.memo"
-# session.info key of a shared store of whole levels' values (geodata.service.level_tables): a
-# callable (indicator, period, vintage, level) -> frame, kept across sessions per data version.
-LEVEL_TABLES = "dxmap.values.level_tables"
 
 
 def unit_values(
@@ -106,32 +91,7 @@ def unit_values(
         crosswalk path, or a backward one).
     """
     check_vintage_level(session, vintage, level)
-    # What the indicators of one read share (units, village parents, crosswalk walks) is kept
-    # for the session: a scorecard asks for twelve indicators of one unit.
-    memo = session.info.setdefault(SESSION_MEMO, {})
-    hier = memo.get(f"hierarchy:{vintage}")
-    if hier is None:
-        hier = memo[f"hierarchy:{vintage}"] = load_hierarchy(session, vintage)
-    tables = session.info.get(LEVEL_TABLES)
-    if tables is not None:  # every unit of the level is computed once, then rows are picked
-        inside = _from_table(tables(indicator_key, period, vintage, level), parent_code, hier)
-        if inside is not None:
-            return inside
-    indicator = find_indicator(session, indicator_key)
-    return unit_rows(session, indicator, period, vintage, level, parent_code, hier, memo)
-
-
-def _from_table(whole: pd.DataFrame, parent_code: str | None, hier: Any) -> pd.DataFrame | None:
-    """Return the rows of a whole level's table that lie in ``parent_code`` (a new frame).
-
-    ``None`` when no unit of the level lies in it (a leaf parent: computed on its own).
-    """
-    if parent_code is None:
-        return whole.copy()
-    if parent_code not in hier.units.index:
-        raise ValueError(f"no unit {parent_code!r} in vintage {hier.vintage}")
-    inside = [parent_code in hier.chain(code)[1:] for code in whole["code"]]
-    return whole[inside].reset_index(drop=True) if any(inside) else None
+    return level_values(session, indicator_key, period, vintage, level, parent_code)
 
 
 def village_values(
@@ -165,54 +125,9 @@ def village_values(
     ValueError
         On an unknown indicator, vintage or unit.
     """
-    indicator = find_indicator(session, indicator_key)
     if session.get(Vintage, vintage) is None:
         raise ValueError(f"unknown vintage {vintage!r}")
-    hier = load_hierarchy(session, vintage)
-    if unit_code not in hier.units.index:
-        raise ValueError(f"no unit {unit_code!r} in vintage {vintage}")
-    parents = village_parent_links(session, vintage)
-    inside = [unit_code in hier.chain(p) for p in parents["parent_code"]]
-    parents = parents[inside]
-    codes = parents["code"].tolist()
-    villages = pd.DataFrame(
-        session.execute(
-            select(
-                Village.code,
-                Village.name,
-                Village.lon,
-                Village.lat,
-                Village.households,
-                Village.adults,
-            ).where(Village.code.in_(codes))
-        ).all()
-        if codes
-        else [],
-        columns=["code", "name", "lon", "lat", "households", "adults"],
-    )
-    villages = villages.merge(parents[["code", "parent_code"]], on="code", how="left")
-    obs = load_observations(session, indicator.key, period)
-    obs = obs[obs["level"] == "village"].drop_duplicates("code")
-    obs = obs.assign(_value=row_values(obs, indicator.kind)).set_index("code")
-    out = villages.sort_values("code", ignore_index=True)
-    out["value"] = out["code"].map(obs["_value"]).astype(float)
-    out["numerator"] = out["code"].map(obs["numerator"]).astype(float)
-    out["denominator"] = out["code"].map(obs["denominator"]).astype(float)
-    for column in ("provenance", "source"):
-        out[column] = nullable(out["code"].map(obs[column]))
-    out["level"] = "village"
-    out["vintage"] = vintage
-    out["period"] = period
-    out["indicator"] = indicator.key
-    out["above_100"] = (
-        (out["value"] > 100.0)
-        if indicator.kind in PERCENT_KINDS
-        else pd.Series(False, index=out.index)
-    )
-    rules = load_targets(session, indicator.key, period)
-    parent_of = dict(zip(out["code"], out["parent_code"], strict=True))
-    out = apply_rules(out, village_rules(session, rules, hier, parent_of))
-    return out[list(VILLAGE_COLUMNS + VILLAGE_EXTRA_COLUMNS)]
+    return unit_villages(session, indicator_key, period, vintage, unit_code)
 
 
 def province_values(session: Session, period: str, vintage: str) -> pd.DataFrame:
@@ -239,13 +154,16 @@ def province_values(session: Session, period: str, vintage: str) -> pd.DataFrame
     ValueError
         On an unknown vintage.
     """
-    hier = load_hierarchy(session, vintage)
-    top = hier.top_level() or "province"
+    roots = root_codes(session, vintage)
+    if not roots:
+        raise ValueError(f"no units are loaded for vintage {vintage!r}; run `dxmap init` first")
+    top = str(
+        session.scalar(select(Unit.level).where(Unit.vintage_key == vintage, Unit.code == roots[0]))
+    )
     check_vintage_level(session, vintage, top)
-    cache: dict[str, object] = {}
     frames = []
     for indicator in catalogue_indicators(session):
-        frame = unit_rows(session, indicator, period, vintage, top, None, hier, cache)
+        frame = level_values(session, indicator.key, period, vintage, top)
         for column in INDICATOR_COLUMNS:
             frame[column] = getattr(indicator, column)
         frames.append(frame)

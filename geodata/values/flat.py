@@ -1,4 +1,9 @@
-"""How stored observations become the values of a vintage's units.
+"""The reference computation: a vintage's unit values straight from the raw observations.
+
+This is how dxmap computed every answer before the roll-ups were kept in the store, and it stays
+as the independent check of them: ``dxmap rollup --check`` and the parity tests compare the
+stored roll-ups (:mod:`geodata.rollups`) with what these functions compute from the raw rows.
+Nothing that serves a request calls them.
 
 Rows of the finest level that holds data for an indicator and period are linked to the units
 asked for: village rows through the villages' parents in the vintage; unit rows of the same
@@ -17,15 +22,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from geodata.areas.crosswalk import crosswalk_path
-from geodata.areas.hierarchy import Hierarchy, load_hierarchy, village_parent_links
+from geodata.areas.hierarchy import (
+    Hierarchy,
+    check_vintage_level,
+    load_hierarchy,
+    village_parent_links,
+)
 from geodata.areas.links import chain_links
-from geodata.catalogue.scopes import unit_rules
+from geodata.catalogue.scopes import unit_rules, village_rules
 from geodata.catalogue.targets import apply_rules, load_targets
 from geodata.store.frames import rows_frame
-from geodata.store.models import LEVELS, Indicator, Observation
+from geodata.store.models import LEVELS, Indicator, Observation, Village, Vintage
 from geodata.values.aggregate import PERCENT_KINDS, aggregate, row_values
 from geodata.values.cells import as_floats, nullable
-from geodata.values.columns import UNIT_COLUMNS, UNIT_EXTRA_COLUMNS
+from geodata.values.columns import (
+    UNIT_COLUMNS,
+    UNIT_EXTRA_COLUMNS,
+    VILLAGE_COLUMNS,
+    VILLAGE_EXTRA_COLUMNS,
+)
 
 _DEPTH = {level: depth for depth, level in enumerate(LEVELS)}
 
@@ -154,7 +169,7 @@ def unit_rows(
     hier: Hierarchy,
     cache: dict[str, object],
 ) -> pd.DataFrame:
-    """Compute the rows of :func:`~geodata.values.queries.unit_values` (arguments checked).
+    """Compute the rows of :func:`~geodata.rollups.queries.unit_values` (arguments checked).
 
     ``cache`` memoises what several indicators on the same vintage share (village parents,
     other vintages' units, crosswalk walks).
@@ -227,3 +242,140 @@ def unit_rows(
     out["data_level"] = finest
     out["data_vintage"] = data_vintage
     return out[list(UNIT_COLUMNS + UNIT_EXTRA_COLUMNS)].reset_index(drop=True)
+
+
+def unit_values_from_raw(
+    session: Session,
+    indicator_key: str,
+    period: str,
+    vintage: str,
+    level: str,
+    parent_code: str | None = None,
+) -> pd.DataFrame:
+    """Return one indicator's values for every unit of a level (optionally under a parent).
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    indicator_key : str
+        Catalogue key, e.g. ``fibre_households``.
+    period : str
+        Period key, e.g. ``2024``.
+    vintage : str
+        The boundary vintage to show the values on (``2020``, ``2025-01``, ``2025-07``).
+    level : str
+        ``province``, ``district`` or ``commune`` (must exist in the vintage).
+    parent_code : str, optional
+        Only units lying (directly or indirectly) in this unit. When the parent is a leaf with
+        no units at ``level`` (a district without communes), the parent itself is returned.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit, sorted by code, with the columns of :data:`UNIT_COLUMNS` (``code,
+        name, level, parent_code, vintage, period, indicator, value, numerator, denominator,
+        target, met, provenance, source``) followed by :data:`UNIT_EXTRA_COLUMNS`: unit
+        ``type``; ``n_children`` and ``n_with_data`` (finest-level rows linked and contributing);
+        ``above_100`` (a percentage over 100, legal but flagged); the target's ``comparator``,
+        ``target_scope`` and ``target_scope_vintage`` (the unit or ``*`` the target was set for,
+        and that unit's vintage); ``published_value``, ``published_source`` and
+        ``published_note`` (a published figure stored for this very unit, shown beside the
+        computed value);
+        ``data_level`` and ``data_vintage`` (where the values were computed from). ``value`` is a
+        percentage for ratio and share kinds and a number for counts; NaN without data. ``met``
+        is True, False or None (no value or no target).
+
+    Raises
+    ------
+    ValueError
+        On an unknown indicator, vintage, level or parent; a level the vintage does not have
+        (``district`` on ``2025-07``); or unit data that cannot be carried to the vintage (no
+        crosswalk path, or a backward one).
+    """
+    check_vintage_level(session, vintage, level)
+    hier = load_hierarchy(session, vintage)
+    memo: dict[str, object] = {}
+    indicator = find_indicator(session, indicator_key)
+    return unit_rows(session, indicator, period, vintage, level, parent_code, hier, memo)
+
+
+def village_values_from_raw(
+    session: Session, indicator_key: str, period: str, vintage: str, unit_code: str
+) -> pd.DataFrame:
+    """Return one indicator's values for the villages in a unit.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    indicator_key : str
+        Catalogue key.
+    period : str
+        Period key.
+    vintage : str
+        Vintage whose village parents are used.
+    unit_code : str
+        A unit of ``vintage``: its villages, and those of the units below it, are returned.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per village (sorted by code) with :data:`VILLAGE_COLUMNS` (``code, name, lon,
+        lat, households, adults, value, numerator, denominator, target, met, provenance,
+        source``) and then :data:`VILLAGE_EXTRA_COLUMNS` (``parent_code`` is the village's unit
+        in ``vintage``). Villages without an observation have NaN values and no provenance.
+
+    Raises
+    ------
+    ValueError
+        On an unknown indicator, vintage or unit.
+    """
+    indicator = find_indicator(session, indicator_key)
+    if session.get(Vintage, vintage) is None:
+        raise ValueError(f"unknown vintage {vintage!r}")
+    hier = load_hierarchy(session, vintage)
+    if unit_code not in hier.units.index:
+        raise ValueError(f"no unit {unit_code!r} in vintage {vintage}")
+    parents = village_parent_links(session, vintage)
+    inside = [unit_code in hier.chain(p) for p in parents["parent_code"]]
+    parents = parents[inside]
+    codes = parents["code"].tolist()
+    villages = pd.DataFrame(
+        session.execute(
+            select(
+                Village.code,
+                Village.name,
+                Village.lon,
+                Village.lat,
+                Village.households,
+                Village.adults,
+            ).where(Village.code.in_(codes))
+        ).all()
+        if codes
+        else [],
+        columns=["code", "name", "lon", "lat", "households", "adults"],
+    )
+    villages = villages.merge(parents[["code", "parent_code"]], on="code", how="left")
+    obs = load_observations(session, indicator.key, period)
+    obs = obs[obs["level"] == "village"].drop_duplicates("code")
+    obs = obs.assign(_value=row_values(obs, indicator.kind)).set_index("code")
+    out = villages.sort_values("code", ignore_index=True)
+    out["value"] = out["code"].map(obs["_value"]).astype(float)
+    out["numerator"] = out["code"].map(obs["numerator"]).astype(float)
+    out["denominator"] = out["code"].map(obs["denominator"]).astype(float)
+    for column in ("provenance", "source"):
+        out[column] = nullable(out["code"].map(obs[column]))
+    out["level"] = "village"
+    out["vintage"] = vintage
+    out["period"] = period
+    out["indicator"] = indicator.key
+    out["above_100"] = (
+        (out["value"] > 100.0)
+        if indicator.kind in PERCENT_KINDS
+        else pd.Series(False, index=out.index)
+    )
+    rules = load_targets(session, indicator.key, period)
+    parent_of = dict(zip(out["code"], out["parent_code"], strict=True))
+    out = apply_rules(out, village_rules(session, rules, hier, parent_of))
+    return out[list(VILLAGE_COLUMNS + VILLAGE_EXTRA_COLUMNS)]
