@@ -202,8 +202,9 @@ def _report(exc: Exception) -> int:
         log.error("%s", str(exc) if isinstance(exc, ImportRejected) else _one_line(exc))
         return EXIT_USAGE
     from geodata.bootstrap import InitError
+    from geodata.store.schema import SchemaOutdated
 
-    if isinstance(exc, ValueError | KeyError | OSError | InitError):
+    if isinstance(exc, ValueError | KeyError | OSError | InitError | SchemaOutdated):
         # Refused rollbacks, bad view parameters, unreadable files, a failed init.
         log.error("%s", _one_line(exc))
         return EXIT_ERROR

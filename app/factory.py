@@ -32,6 +32,7 @@ from geodata.bootstrap import init_store
 from geodata.service.map_service import MapService
 from geodata.store.engine import make_engine, schema_exists
 from geodata.store.models import Unit
+from geodata.store.schema import check_schema
 from layers.i18n import DEFAULT_LANG, t
 from layers.lazy_grid import defer_bundle
 
@@ -69,6 +70,7 @@ def ensure_store(engine: Engine, settings: Settings) -> None:
         for step in init_store(engine, settings_area(settings), if_empty=True).steps:
             log.info("%s", step)
         return
+    check_schema(engine)  # a store of an earlier dxmap: say to run `dxmap db upgrade`
     with Session(engine) as session:
         stored = stored_area(session)
     wanted = settings_area(settings)

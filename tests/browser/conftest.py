@@ -33,11 +33,15 @@ def pytest_setup_options() -> Options:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Under pytest-xdist, give each worker its own range of ports for the apps it serves."""
+    """Under pytest-xdist, give each worker its own range of ports for the apps it serves.
+
+    ``DXMAP_TEST_PORT_BASE`` moves the ranges (two checkouts testing at once on one machine).
+    """
     from dash.testing.application_runners import BaseDashRunner
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    BaseDashRunner._next_port = 58050 + 500 * int(worker.removeprefix("gw") or 0)
+    base = int(os.environ.get("DXMAP_TEST_PORT_BASE", "58050"))
+    BaseDashRunner._next_port = base + 500 * int(worker.removeprefix("gw") or 0)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
