@@ -77,6 +77,7 @@ class Settings:
     default_period: str = "2024"
     default_vintage: str = "2020"
     max_upload_bytes: int = 5 * 1024 * 1024
+    demo_periods: int | None = None  # DXMAP_DEMO_PERIODS: periods the synthetic demo makes
     debug: bool = False
     # Accounts and HTTP security (app/security.py, app/auth.py)
     private: bool = False  # DXMAP_PRIVATE=1: every page needs a signed-in user
@@ -98,6 +99,10 @@ class Settings:
         if self.workers < 1:
             raise SettingsError(f"{PREFIX}WORKERS must be at least 1, got {self.workers}")
         _check_database_url(self.database_url)
+        if self.demo_periods is not None and not 1 <= self.demo_periods <= 50:
+            raise SettingsError(
+                f"{PREFIX}DEMO_PERIODS must be a whole number from 1 to 50, got {self.demo_periods}"
+            )
         if self.max_upload_bytes <= 0:
             raise SettingsError(
                 f"{PREFIX}MAX_UPLOAD_BYTES must be positive, got {self.max_upload_bytes}"
@@ -138,6 +143,7 @@ class Settings:
             "PORT": "port",
             "WORKERS": "workers",
             "MAX_UPLOAD_BYTES": "max_upload_bytes",
+            "DEMO_PERIODS": "demo_periods",
         }.items():
             if PREFIX + name in env:
                 try:

@@ -50,19 +50,50 @@ def synthetic_seed(area: Any) -> int:
     return int.from_bytes(hashlib.sha256(area.key.encode("utf-8")).digest()[:8], "big")
 
 
-def synthetic_periods(vintages: Sequence[Any], today: date) -> list[tuple[str, str]]:
-    """Return ``(period, vintage key)`` for each year the vintages cover, none after today.
+#: The most periods a synthetic demo makes (``[demo] periods``, ``DXMAP_DEMO_PERIODS``).
+MAX_PERIODS = 50
+
+
+def synthetic_period_count(area: Any) -> int | None:
+    """Return ``[demo] periods`` (how many years to make), or ``None`` for the area's own.
+
+    Raises
+    ------
+    ValueError
+        If it is not a whole number from 1 to :data:`MAX_PERIODS`.
+    """
+    options = getattr(area, "demo_options", None) or {}
+    count = options.get("periods")
+    if count is None:
+        return None
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_PERIODS:
+        raise ValueError(
+            f"[demo] periods: a synthetic demo makes 1 to {MAX_PERIODS} periods, got {count!r}"
+        )
+    return count
+
+
+def synthetic_periods(
+    vintages: Sequence[Any], today: date, count: int | None = None
+) -> list[tuple[str, str]]:
+    """Return ``(period, vintage key)`` for each year the demo makes, none after today.
 
     A year belongs to the vintage in force on its last day; a year that starts after ``today``
-    is not generated.
+    is not generated. By default these are the years the vintages cover. With ``count``, the
+    last ``count`` years up to today: years before the oldest vintage are put on it, as if its
+    boundaries had been in force then (a scale test of synthetic data, never a claim).
     """
     first = min(v.valid_from for v in vintages).year
+    if count is not None:
+        first = today.year - count + 1
+    oldest = min(vintages, key=lambda v: v.valid_from).key
     out = []
     for year in range(first, today.year + 1):
         try:
             out.append((str(year), vintage_for_period(str(year), vintages)))
         except ValueError:
-            continue
+            if count is not None and date(year, 12, 31) < min(v.valid_from for v in vintages):
+                out.append((str(year), oldest))
     return out
 
 
@@ -238,7 +269,7 @@ def load_synthetic(session: Session, area: Any, today: date | None = None) -> st
     leaves = read_leaves(session, base.key, levels[0] if len(levels) > 1 else None)
     villages = make_villages(leaves, np.random.default_rng([seed, 0]))
     parents = village_parents(session, villages, base.key, [v.key for v in vintages[1:]])
-    periods = synthetic_periods(vintages, today or date.today())
+    periods = synthetic_periods(vintages, today or date.today(), synthetic_period_count(area))
     insert_frame(session, Village, villages, VILLAGE_FIELDS)
     insert_frame(session, VillageParent, parents, PARENT_FIELDS)
     levels_of = {v.key: tuple(v.levels) for v in vintages}

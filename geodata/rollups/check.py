@@ -9,7 +9,7 @@ targets and published figures, and the same refusals.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -98,7 +98,12 @@ def compare_frames(
                 yield str(code), column, x, y
 
 
-def check_rollups(session: Session, *, limit: int = 20) -> list[Difference]:
+def check_rollups(
+    session: Session,
+    *,
+    limit: int = 20,
+    pairs: Iterable[tuple[str, str]] | None = None,
+) -> list[Difference]:
     """Compare every stored roll-up with the raw values; return the first differences.
 
     Parameters
@@ -107,6 +112,8 @@ def check_rollups(session: Session, *, limit: int = 20) -> list[Difference]:
         A session on the store (read only).
     limit : int
         Stop after this many differences.
+    pairs : iterable of (indicator, period), optional
+        Only these (default: every pair with values or targets).
 
     Returns
     -------
@@ -114,7 +121,7 @@ def check_rollups(session: Session, *, limit: int = 20) -> list[Difference]:
         Empty when the roll-ups agree with the raw values.
     """
     found: list[Difference] = []
-    for indicator, period in _pairs(session):
+    for indicator, period in _pairs(session) if pairs is None else sorted(set(pairs)):
         for spec in stored_vintages(session):
             for level in spec.levels:
                 for code, column, x, y in _compare(session, indicator, period, spec.key, level):
