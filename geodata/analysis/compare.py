@@ -97,7 +97,9 @@ def compare_units(
     }
     for key in catalogue["key"]:
         try:
-            frame = unit_values(session, key, period, vintage, level).set_index("code")
+            frame = unit_values(
+                session, key, period, vintage, level, codes=[u.code for u in units]
+            ).set_index("code")
         except ValueError:
             frame = pd.DataFrame(columns=["value", "target", "met"])
         for unit in units:

@@ -98,7 +98,6 @@ def value_row(
         As :func:`geodata.rollups.queries.unit_values` (e.g. data that cannot be carried back to an
         earlier vintage).
     """
-    parent = unit.parent_code or None  # the root has none
-    frame = unit_values(session, indicator_key, period, unit.vintage, unit.level, parent)
+    frame = unit_values(session, indicator_key, period, unit.vintage, unit.level, codes=[unit.code])
     rows = frame[frame["code"] == unit.code]
     return None if rows.empty else rows.iloc[0]

@@ -28,6 +28,8 @@ rows, as the reference the roll-ups are checked against.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,6 +50,7 @@ def unit_values(
     vintage: str,
     level: str,
     parent_code: str | None = None,
+    codes: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Return one indicator's values for every unit of a level (optionally under a parent).
 
@@ -66,6 +69,8 @@ def unit_values(
     parent_code : str, optional
         Only units lying (directly or indirectly) in this unit. When the parent is a leaf with
         no units at ``level`` (a district without communes), the parent itself is returned.
+    codes : collection of str, optional
+        Only these units of the level (one indexed read, for a scorecard or a comparison).
 
     Returns
     -------
@@ -91,7 +96,7 @@ def unit_values(
         crosswalk path, or a backward one).
     """
     check_vintage_level(session, vintage, level)
-    return level_values(session, indicator_key, period, vintage, level, parent_code)
+    return level_values(session, indicator_key, period, vintage, level, parent_code, codes)
 
 
 def village_values(

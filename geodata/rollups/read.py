@@ -8,7 +8,7 @@ summed per request.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
@@ -76,7 +76,7 @@ def _rows(
     vintage: str,
     level: str | None,
     parent: str | None,
-    code: str | None = None,
+    codes: Collection[str] | None = None,
 ) -> list:
     joined = and_(
         Rollup.vintage_key == Unit.vintage_key,
@@ -94,8 +94,8 @@ def _rows(
     )
     if level is not None:
         query = query.where(Unit.level == level)
-    if code is not None:
-        query = query.where(Unit.code == code)
+    if codes is not None:
+        query = query.where(Unit.code.in_(sorted(codes)))
     if parent is not None:
         query = query.join(
             UnitAncestor,
@@ -161,6 +161,7 @@ def level_values(
     vintage: str,
     level: str,
     parent: str | None = None,
+    codes: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Return the stored values of a level's units (optionally inside one unit).
 
@@ -192,9 +193,9 @@ def level_values(
         rows = _rows(session, indicator, period, vintage, level, parent)
         if not rows and not _has_children(session, vintage, parent):
             level = str(_unit_level(session, vintage, parent))
-            rows = _rows(session, indicator, period, vintage, None, None, code=parent)
+            rows = _rows(session, indicator, period, vintage, None, None, codes=[parent])
     else:
-        rows = _rows(session, indicator, period, vintage, level, None)
+        rows = _rows(session, indicator, period, vintage, level, None, codes)
     data_level, data_vintage, error = _scope(session, indicator, period, vintage, level)
     if error and rows:
         raise ValueError(error)
