@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from geodata.areas.crosswalk import crosswalk_path
@@ -405,6 +405,18 @@ def build_pair(ctx: _Context, indicator: str, period: str, *, replace: bool = Tr
     return written
 
 
+def analyze(session: Session) -> None:
+    """Refresh PostgreSQL's statistics of the tables the roll-ups read (in this transaction).
+
+    Rows loaded in the same transaction (``dxmap init``) have no statistics yet: without them
+    the planner joins 2 million values to the villages row by row.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in ("observation", "village_parent", "unit", "unit_ancestor", "village"):
+        session.execute(text(f"ANALYZE {table}"))
+
+
 def rebuild_all(session: Session) -> dict[str, float]:
     """Rebuild the unit closure and every roll-up from the raw values, in the session's transaction.
 
@@ -422,6 +434,7 @@ def rebuild_all(session: Session) -> dict[str, float]:
     rebuild_closure(session)
     session.execute(delete(Rollup))
     session.execute(delete(RollupScope))
+    analyze(session)
     ctx = _Context.of(session)
     pairs = _pairs(session)
     rows = sum(build_pair(ctx, indicator, period, replace=False) for indicator, period in pairs)
