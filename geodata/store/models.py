@@ -307,6 +307,9 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Bumped by a sign-out or a new password: every session cookie of an older one is refused,
+    # on every process and server (a cookie saved before sign-out no longer signs anyone in).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class UserRole(Base):
@@ -457,3 +460,20 @@ class RateLimit(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
     expires_at: Mapped[float] = mapped_column(Float)  # seconds since the epoch
+
+
+class PendingUpload(Base):
+    """An upload previewed on the import page and waiting for its commit (or its expiry).
+
+    Kept in the store, not in a server's folder, so that the commit may reach another process
+    or server than the preview did.
+    """
+
+    __tablename__ = "pending_upload"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(16))  # values | villages
+    user: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,4 +1,4 @@
-"""The store as the engine: the data version, the unit tree's closure, roll-ups, rate limits.
+"""The store as the engine: data version, tree closure, roll-ups, shared web state.
 
 After this revision ``dxmap db upgrade`` builds the roll-ups
 (:func:`geodata.rollups.rebuild_all`) in the same transaction.
@@ -24,7 +24,7 @@ def _has_table(name: str) -> bool:
 
 
 def upgrade() -> None:
-    """Add the data version, the unit tree's closure, the roll-ups and the rate limits."""
+    """Add the data version, the tree closure, roll-ups, rate limits, pending uploads, sessions."""
     if not _has_table("replaced_village"):  # stores made before village registers existed
         op.create_table(
             "replaced_village",
@@ -63,6 +63,16 @@ def upgrade() -> None:
         sa.Column("changed_at", sa.DateTime(), nullable=False),
         sa.Column("reason", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "pending_upload",
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("file_name", sa.String(length=500), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("user", sa.String(length=200), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("sha256"),
     )
     op.create_table(
         "rate_limit",
@@ -141,6 +151,11 @@ def upgrade() -> None:
             ),
             sa.PrimaryKeyConstraint("name"),
         )
+    with op.batch_alter_table("app_user", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("session_version", sa.Integer(), server_default="0", nullable=False)
+        )
+
     with op.batch_alter_table("village_parent", schema=None) as batch_op:
         batch_op.create_index(
             "ix_village_parent_unit", ["vintage_key", "unit_code", "village_code"], unique=False
@@ -152,6 +167,9 @@ def downgrade() -> None:
     with op.batch_alter_table("village_parent", schema=None) as batch_op:
         batch_op.drop_index("ix_village_parent_unit")
 
+    with op.batch_alter_table("app_user", schema=None) as batch_op:
+        batch_op.drop_column("session_version")
+
     op.drop_table("unit_ancestor")
     op.drop_table("rollup_scope")
     with op.batch_alter_table("rollup", schema=None) as batch_op:
@@ -160,4 +178,5 @@ def downgrade() -> None:
 
     op.drop_table("rollup")
     op.drop_table("rate_limit")
+    op.drop_table("pending_upload")
     op.drop_table("data_version")
