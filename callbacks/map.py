@@ -19,10 +19,10 @@ from callbacks.map_view import (
     breadcrumb,
     geometry_url,
     map_frame,
-    restyle,
     villages_url,
     whole_area_name,
 )
+from callbacks.restyle import restyle
 from layers import ids
 from layers.choropleth import (
     INSET_FIT_OPTIONS,
