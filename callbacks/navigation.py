@@ -6,31 +6,18 @@ It is the only server callback a view change costs (dash's call-counting tests a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.analysis import GAP_STATES, TAB_OUTPUTS, tabs_outputs
 from callbacks.analysis_view import active_tab
-from callbacks.compare_view import ranking_code, same_level, toggled
-from callbacks.gaps_view import focus_target
 from callbacks.labels import LABEL_OUTPUTS, label_keys, label_outputs
 from callbacks.map import MAP_OUTPUTS, map_outputs
-from callbacks.view_state import (
-    FIELDS,
-    QUERY_KEYS,
-    Choices,
-    View,
-    clicked_code,
-    default_state,
-    parse_camera,
-    parse_query,
-    search_target,
-    with_controls,
-    with_unit,
-)
+from callbacks.view_events import navigate
+from callbacks.view_state import FIELDS, Choices, View, default_state, parse_camera
 from layers import ids
 
 CONTROL_IDS = {
@@ -40,133 +27,6 @@ CONTROL_IDS = {
     ids.SCHEME: "scheme",
     ids.LANG: "lang",
 }
-
-
-class UnitLookup(Protocol):
-    """What navigation needs to know about units (satisfied by ``MapService``)."""
-
-    def unit(self, vintage: str, code: str | None) -> dict[str, Any] | None: ...
-    def translate_unit(self, code: str, from_vintage: str, to_vintage: str) -> str | None: ...
-    def village_unit(self, vintage: str, code: str) -> str | None: ...
-
-
-def navigate(
-    trigger: str | Mapping[str, Any] | None,
-    trigger_value: Any,
-    inputs: Mapping[str, Any],
-    current: Mapping[str, Any] | None,
-    choices: Choices,
-    units: UnitLookup,
-) -> View | None:
-    """Return the next view, or ``None`` when the event changes nothing.
-
-    ``trigger`` is the id that fired (``None`` on page load), ``inputs`` holds ``search`` (URL
-    query), the control values, ``nav`` (``{"code": …}`` of a map click, breadcrumb or
-    table button, read in the browser), ``click`` (clicked feature), ``picked`` (search choice),
-    ``compare`` (the compare list's value), ``ranking`` (a clicked ranking bar) and
-    ``gap_rows`` (the gap register's selected row).
-    """
-    focus = (current or {}).get("focus")
-    if current:  # only the URL's keys carry over; a search note lasts one step
-        current = {key: current.get(key) for key in QUERY_KEYS}
-        if focus:  # a gap-register row stays outlined until the selection changes
-            current["focus"] = focus
-    if trigger is None or trigger == ids.URL or not current:
-        state = dict(parse_query(inputs.get("search"), choices))
-    elif isinstance(trigger, Mapping) and trigger.get("type") in (ids.CRUMB, ids.PICK):
-        if not trigger_value:  # a crumb or table button was (re)drawn, not clicked
-            return None
-        state = _unit_state(current, str(trigger.get("index") or ""))
-    elif trigger == ids.NAV and "village" in (inputs.get("nav") or {}):  # a village's card
-        state = _village_state(current, str(inputs["nav"]["village"] or ""), units)
-        if state is None:
-            return None
-    elif trigger == ids.NAV:  # a map click, breadcrumb or table button, read in the browser
-        code = (inputs.get("nav") or {}).get("code")
-        if code is None or (code or None) == current.get("unit"):
-            return None
-        state = _unit_state(current, str(code))
-    elif trigger in (ids.UNITS, ids.INSET_UNITS):
-        code = clicked_code(inputs.get("click"))
-        if code is None or code == current.get("unit"):
-            return None
-        state = _unit_state(current, code)
-    elif trigger == ids.SEARCH:
-        code = search_target(inputs.get("picked"))
-        if code is None:
-            return None
-        state = _unit_state(current, code)
-        if "~" in str(inputs.get("picked")):  # found by a former name: say so
-            state["found_as"] = str(inputs.get("picked"))
-    elif trigger in (ids.COMPARE_PICK, ids.COMPARE_ADD, ids.RANKING):
-        if trigger == ids.COMPARE_ADD and not trigger_value:
-            return None
-        state = {**current, "compare": _compared(trigger, inputs, current)}
-    elif trigger == ids.GAP_GRID:
-        row = (inputs.get("gap_rows") or [None])[0]
-        parent = units.unit(current["vintage"], (row or {}).get("parent_code"))
-        target = focus_target(row, parent)
-        if target is None:
-            return None
-        # A row is a focus: the map fits it, the register (scoped by the unit) stays whole.
-        state = {**current, "focus": target[1]}
-    else:
-        state = with_controls(current, inputs, choices)
-        if state["vintage"] != current.get("vintage"):
-            state.pop("focus", None)
-            before = list(state.get("compare") or ())
-            old_vintage, new_vintage = current["vintage"], state["vintage"]
-            walked = {c: units.translate_unit(c, old_vintage, new_vintage) for c in before}
-            state["compare"] = list(dict.fromkeys(code for code in walked.values() if code))
-            if any(walked[c] != c for c in before):  # say what the crosswalk changed
-                state["compare_moved"] = {
-                    "kept": [c for c in state["compare"] if c not in before],
-                    "dropped": [c for c in before if not walked[c]],
-                }
-        if state["vintage"] != current.get("vintage") and state.get("unit"):
-            old = state["unit"]
-            state["unit"] = units.translate_unit(old, current["vintage"], state["vintage"])
-            if state["unit"] != old:  # merged or gone: say what is shown instead
-                state["moved_from"] = old
-        if state["vintage"] != current.get("vintage") and state.get("village"):
-            parent = units.village_unit(state["vintage"], state["village"])
-            state["village"] = state["village"] if parent else None
-            state["unit"] = parent or state.get("unit")
-    if state.get("unit") and units.unit(state["vintage"], state["unit"]) is None:
-        state["unit"] = None
-    state["compare"] = same_level(state.get("compare"), state["vintage"], units)
-    if current and dict(state) == dict(current) and trigger is not None:
-        return None
-    return View.of(state)
-
-
-def _unit_state(current: Mapping[str, Any], code: str) -> dict[str, Any]:
-    """Select ``code`` (a new selection drops the outlined register row)."""
-    state = with_unit(current, code)
-    state.pop("focus", None)
-    return state
-
-
-def _village_state(
-    current: Mapping[str, Any], code: str, units: UnitLookup
-) -> dict[str, Any] | None:
-    """Open the card of village ``code`` ("" closes it), on the map of the unit it lies in."""
-    if not code:
-        return {**current, "village": None} if current.get("village") else None
-    parent = units.village_unit(current["vintage"], code)
-    if parent is None or code == current.get("village"):
-        return None
-    return {**current, "unit": parent, "village": code}
-
-
-def _compared(trigger: str, inputs: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
-    """Return the compare list after the compare list, the add button or a ranking bar."""
-    if trigger == ids.COMPARE_PICK:
-        return [str(code) for code in inputs.get("compare") or ()]
-    code = (
-        current.get("unit") if trigger == ids.COMPARE_ADD else ranking_code(inputs.get("ranking"))
-    )
-    return toggled(current.get("compare"), code)
 
 
 NAV_OUTPUTS = (
