@@ -208,7 +208,7 @@
 
     /*
      * The page load answers the map alone; the shown tab is asked for once the first view has
-     * drawn (layers/ids.py MAP_DRAWN, callbacks/navigation.py TAB_TRIGGERS), so that the map
+     * drawn (layers/ids.py MAP_DRAWN, callbacks/view_answer.py TAB_TRIGGERS), so that the map
      * is not queued behind the tab's content. Should nothing draw (no geometry, a failed
      * request), the tab is asked for all the same after FIRST_DRAW_MS.
      */

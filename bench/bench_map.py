@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from app.settings import Settings
-from callbacks.map_view import map_frame, restyle
+from callbacks.map_view import map_frame
+from callbacks.restyle import restyle
 from geodata.analysis.classify import _breaks, classify
 from geodata.areas.manifest import load_area
 from geodata.bootstrap import init_store

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from dash import ALL, ClientsideFunction, Dash, Input, Output, State, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from callbacks.downloads import control_options
@@ -80,70 +80,83 @@ def area_names(service: Any) -> dict[str, str]:
     return {"vi": area.name_vi, "en": area.name_en} if area else {}
 
 
-#: The header's and the map's tool buttons: their titles follow the language.
-TOOL_TITLES = ("print_brief_help", "png_help", "copy_link", "import_link_title")
+#: The header's and the map's tool buttons (output name: text key): titles follow the language.
+TOOL_TITLES = {
+    "print_title": "print_brief_help",
+    "png_title": "png_help",
+    "copy_link_title": "copy_link",
+    "import_link_title": "import_link_title",
+}
 
-LABEL_OUTPUTS = (
-    Output(ids.LABEL_TEXTS, "data"),  # the page's labels: set in the browser (register_labels)
-    Output(ids.INDICATOR, "options"),
-    Output(ids.INDICATOR_HELP, "children"),
-    Output(ids.VINTAGE, "options"),
-    Output(ids.SCHEME, "options"),
-    Output(ids.SEARCH, "options"),
-    Output(ids.SEARCH, "placeholder"),
-    Output(ids.SYNTHETIC_BADGE, "title"),
-    Output(ids.SEARCH, "labels"),
-    Output(ids.INDICATOR, "labels"),
-    Output(ids.DOWNLOAD_SCOPE, "options"),
-    Output(ids.DOWNLOAD_BELOW, "options"),
-    Output(ids.DOWNLOAD_CRS, "options"),
-    Output(ids.PRINT_BUTTON, "title"),
-    Output(ids.PNG_BUTTON, "title"),
-    Output(ids.COPY_LINK, "title"),
-    Output(ids.IMPORT_LINK, "title"),
-)
+LABEL_OUTPUTS = {
+    "label_texts": Output(ids.LABEL_TEXTS, "data"),  # the page's labels (set by register_labels)
+    "indicator_options": Output(ids.INDICATOR, "options"),
+    "indicator_help": Output(ids.INDICATOR_HELP, "children"),
+    "vintage_options": Output(ids.VINTAGE, "options"),
+    "scheme_options": Output(ids.SCHEME, "options"),
+    "search_options": Output(ids.SEARCH, "options"),
+    "search_placeholder": Output(ids.SEARCH, "placeholder"),
+    "synthetic_title": Output(ids.SYNTHETIC_BADGE, "title"),
+    "search_labels": Output(ids.SEARCH, "labels"),
+    "indicator_labels": Output(ids.INDICATOR, "labels"),
+    "download_scope_options": Output(ids.DOWNLOAD_SCOPE, "options"),
+    "download_below_options": Output(ids.DOWNLOAD_BELOW, "options"),
+    "download_crs_options": Output(ids.DOWNLOAD_CRS, "options"),
+    "print_title": Output(ids.PRINT_BUTTON, "title"),
+    "png_title": Output(ids.PNG_BUTTON, "title"),
+    "copy_link_title": Output(ids.COPY_LINK, "title"),
+    "import_link_title": Output(ids.IMPORT_LINK, "title"),
+}
 
 
 def label_outputs(
     view: Mapping[str, Any], before: Mapping[str, Any], keys: Sequence[str], service: Catalogue
-) -> list[Any]:
-    """Return the values of ``LABEL_OUTPUTS``: only what differs from the view ``before``.
+) -> dict[str, Any]:
+    """Return the values of :data:`LABEL_OUTPUTS` that differ from the view ``before``, by name.
 
     The language changes every label and option list, the vintage the search entries, the
-    indicator its help text; anything else leaves them as they are (``no_update``). ``keys``
-    are the text keys of the page's labels (:func:`label_keys`): their texts go out as one
+    indicator its help text; anything else leaves them as they are (not sent). ``keys`` are the
+    text keys of the page's labels (:func:`label_keys`): their texts go out as one
     ``{key: text}`` object, which the browser hands to each label.
     """
     lang, vintage, indicator = view["lang"], view["vintage"], view["indicator"]
     new_lang = lang != before.get("lang")
     new_vintage = new_lang or vintage != before.get("vintage")
     new_indicator = new_lang or indicator != before.get("indicator")
-    if not (new_lang or new_vintage or new_indicator):
-        return [no_update] * len(LABEL_OUTPUTS)
+    if not (new_vintage or new_indicator):
+        return {}
     opts = options(lang, vintage, indicator, service)
-    lang = normalise_lang(lang)
+    sent: dict[str, Any] = {}
+    if new_vintage:
+        sent["search_options"] = opts["search"]
+    if new_indicator:
+        sent["indicator_help"] = opts["indicator_help"]
+    if new_lang:
+        sent.update(_language_outputs(normalise_lang(lang), opts, keys, service))
+    return sent
 
-    def when(changed: bool, value: Any) -> Any:
-        return value if changed else no_update
 
+def _language_outputs(
+    lang: str, opts: Mapping[str, Any], keys: Sequence[str], service: Catalogue
+) -> dict[str, Any]:
+    """Return the outputs a new language changes: every label, option list and title."""
     scope, below, crs, _ = control_options(lang, None)
     own = {"app_area": area_names(service)}
-    return [
-        dict(zip(keys, label_texts(keys, lang, own), strict=True)) if new_lang else no_update,
-        when(new_lang, opts["indicator"]),
-        when(new_indicator, opts["indicator_help"]),
-        when(new_lang, opts["vintage"]),
-        when(new_lang, opts["scheme"]),
-        when(new_vintage, opts["search"]),
-        when(new_lang, t("search_placeholder", lang)),
-        when(new_lang, t("synthetic_help", lang)),
-        when(new_lang, dropdown_labels(lang)),
-        when(new_lang, dropdown_labels(lang)),
-        when(new_lang, scope),
-        when(new_lang, below),
-        when(new_lang, crs),
-        *(when(new_lang, text) for text in label_texts(TOOL_TITLES, lang)),
-    ]
+    titles = label_texts(list(TOOL_TITLES.values()), lang)
+    return {
+        "label_texts": dict(zip(keys, label_texts(keys, lang, own), strict=True)),
+        "indicator_options": opts["indicator"],
+        "vintage_options": opts["vintage"],
+        "scheme_options": opts["scheme"],
+        "search_placeholder": t("search_placeholder", lang),
+        "synthetic_title": t("synthetic_help", lang),
+        "search_labels": dropdown_labels(lang),
+        "indicator_labels": dropdown_labels(lang),
+        "download_scope_options": scope,
+        "download_below_options": below,
+        "download_crs_options": crs,
+        **dict(zip(TOOL_TITLES, titles, strict=True)),
+    }
 
 
 def label_keys(layout: Any) -> tuple[str, ...]:

@@ -12,17 +12,17 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from dash import ALL, ClientsideFunction, Dash, Input, Output, State, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State
 
 from callbacks.map_view import (
     Service,
     breadcrumb,
     geometry_url,
     map_frame,
-    restyle,
     villages_url,
     whole_area_name,
 )
+from callbacks.restyle import restyle
 from layers import ids
 from layers.choropleth import (
     INSET_FIT_OPTIONS,
@@ -33,27 +33,27 @@ from layers.choropleth import (
 )
 from layers.village_card import village_card
 
-MAP_OUTPUTS = (
-    Output(ids.MAP_DATA, "data"),
-    Output(ids.MAP, "viewport"),
-    Output(ids.INSET_MAP, "viewport"),
-    Output(ids.INSET, "style"),
-    Output(ids.INSET_LABEL, "children"),
-    Output(ids.BREADCRUMB, "children"),
-    Output(ids.LEGEND, "children"),
-    Output(ids.SYNTHETIC_BADGE, "hidden"),
-    Output(ids.SUMMARY, "children"),
-    Output(ids.NOTICE, "children"),
-    Output(ids.ATTRIBUTION, "children"),
-    Output(ids.VILLAGE_CARD, "hidden"),
-    Output(ids.VILLAGE_BODY, "children"),
-)
+MAP_OUTPUTS = {
+    "map_data": Output(ids.MAP_DATA, "data"),
+    "viewport": Output(ids.MAP, "viewport"),
+    "inset_viewport": Output(ids.INSET_MAP, "viewport"),
+    "inset_style": Output(ids.INSET, "style"),
+    "inset_label": Output(ids.INSET_LABEL, "children"),
+    "breadcrumb": Output(ids.BREADCRUMB, "children"),
+    "legend": Output(ids.LEGEND, "children"),
+    "synthetic_hidden": Output(ids.SYNTHETIC_BADGE, "hidden"),
+    "summary": Output(ids.SUMMARY, "children"),
+    "notice": Output(ids.NOTICE, "children"),
+    "attribution": Output(ids.ATTRIBUTION, "children"),
+    "village_hidden": Output(ids.VILLAGE_CARD, "hidden"),
+    "village_body": Output(ids.VILLAGE_BODY, "children"),
+}
+TABLE_OUTPUTS = {"table": Output(ids.TABLE, "children")}  # the table tab's: sent while it is shown
 
 
-def _refit(fit: dict[str, Any] | None, old: Mapping[str, Any] | None) -> Any:
-    if fit is None or (old and old.get("bounds") == fit["bounds"]):
-        return no_update
-    return fit
+def _refits(fit: dict[str, Any] | None, old: Mapping[str, Any] | None) -> bool:
+    """Tell whether a map must move to ``fit`` (it is not already fitted to those bounds)."""
+    return fit is not None and not (old and old.get("bounds") == fit["bounds"])
 
 
 def map_payload(
@@ -95,42 +95,55 @@ def map_outputs(
     old_fit: Mapping[str, Any] | None = None,
     old_inset_fit: Mapping[str, Any] | None = None,
     *,
-    table: bool = False,
     playing: bool = False,
-) -> tuple[list[Any], Any]:
-    """Return the values of ``MAP_OUTPUTS`` for ``view`` and the unit table (when ``table``).
+) -> dict[str, Any]:
+    """Return the values of :data:`MAP_OUTPUTS` for ``view``, by name.
 
-    ``playing``: the period slider plays, so the classes are held fixed across periods.
+    A map already fitted to the frame (``old_fit``, ``old_inset_fit``: the viewports it holds)
+    is not moved, and the inset's label is sent only when there is an inset: those names are
+    left out. ``playing``: the period slider plays, so the classes are held fixed across periods.
     """
     frame = map_frame(view, service)
     stamp = time.time_ns() // 1_000_000
-    styled = restyle(view, frame, service, stamp=stamp, table=table, playing=playing)
+    styled = restyle(view, frame, service, stamp=stamp, table=False, playing=playing)
     inset = frame["inset"]
-    values = [
-        map_payload(frame, styled, service, prefix),
-        _refit(viewport(frame["bounds"]), old_fit),
-        _refit(viewport(inset["bounds"], INSET_FIT_OPTIONS) if inset else None, old_inset_fit),
-        inset_style(bool(inset)),
-        ", ".join(inset["names"]) if inset else no_update,
-        breadcrumb(frame, view["lang"], whole_area_name(service, view["vintage"], view["lang"])),
-        styled["legend"],
-        not styled["synthetic"],
-        styled["summary"],
-        styled["notice"],
-        styled["attribution"],
-        *_village_outputs(view, service),
-    ]
-    return values, styled.get("table")
+    fit = viewport(frame["bounds"])
+    inset_fit = viewport(inset["bounds"], INSET_FIT_OPTIONS) if inset else None
+    sent = {
+        "map_data": map_payload(frame, styled, service, prefix),
+        "inset_style": inset_style(bool(inset)),
+        "breadcrumb": breadcrumb(
+            frame, view["lang"], whole_area_name(service, view["vintage"], view["lang"])
+        ),
+        "legend": styled["legend"],
+        "synthetic_hidden": not styled["synthetic"],
+        "summary": styled["summary"],
+        "notice": styled["notice"],
+        "attribution": styled["attribution"],
+        **_village_outputs(view, service),
+    }
+    if _refits(fit, old_fit):
+        sent["viewport"] = fit
+    if _refits(inset_fit, old_inset_fit):
+        sent["inset_viewport"] = inset_fit
+    if inset:
+        sent["inset_label"] = ", ".join(inset["names"])
+    return sent
 
 
-def _village_outputs(view: Mapping[str, Any], service: Any) -> list[Any]:
+def table_outputs(view: Mapping[str, Any], service: Service) -> dict[str, Any]:
+    """Return the value of :data:`TABLE_OUTPUTS` for ``view``: the table of the shown units."""
+    return {"table": restyle(view, map_frame(view, service), service, table=True)["table"]}
+
+
+def _village_outputs(view: Mapping[str, Any], service: Any) -> dict[str, Any]:
     """Return the village card's ``hidden`` and body for the view (hidden without a village)."""
     code = view.get("village")
     card = service.village_card(view["period"], view["vintage"], code) if code else None
     if card is None:
-        return [True, []]
+        return {"village_hidden": True, "village_body": []}
     parent = service.unit(view["vintage"], card["parent_code"])
-    return [False, village_card(card, parent, view["lang"])]
+    return {"village_hidden": False, "village_body": village_card(card, parent, view["lang"])}
 
 
 def register(app: Dash) -> None:

@@ -8,7 +8,8 @@ import pytest
 import shapely
 from sqlalchemy import text
 
-from callbacks.map_view import map_frame, restyle
+from callbacks.map_view import map_frame
+from callbacks.restyle import restyle
 from geodata.areas.text import search_key
 from geodata.service.map_service import MapService
 

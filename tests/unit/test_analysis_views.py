@@ -23,7 +23,7 @@ from callbacks.gaps_view import (
     register_level,
     summary_text,
 )
-from callbacks.navigation import navigate
+from callbacks.view_events import navigate
 from callbacks.view_state import Choices, default_state, parse_query, to_query
 from layers import ids
 

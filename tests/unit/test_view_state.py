@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from callbacks.navigation import navigate
+from callbacks.view_events import navigate
 from callbacks.view_state import (
     Choices,
     clicked_code,
