@@ -161,3 +161,28 @@ def test_both_kinds_are_read_and_reported_alike(store_engine) -> None:
     assert [str(p) for p in found["values"].problems] == [
         "v.csv, row 2, column period: control character U+0000 (NUL) at character 1; remove it"
     ]
+
+
+def test_a_register_lists_every_rows_problems_and_trailing_empty_headers_are_no_column(
+    sqlite_store_url: str,
+) -> None:
+    from geodata.store.engine import make_engine
+
+    engine = make_engine(sqlite_store_url)
+    register = (
+        "code,name,parent_code,,\n"  # a spreadsheet's trailing commas
+        "PIPE-10,\x07Thon,26506,,\n"  # a cell that cannot be read
+        "PIPE-11,Thon,99999,,\n"  # an unknown parent, on a row below it
+        "PIPE-12,Thon,26506,,oops\n"  # a value under no column
+    )
+    values = "code,period,indicator,numerator,denominator,\n26506-01,2024,fibre_households,1,2,\n"
+    with Session(engine) as session:
+        found = validate_bytes(session, register.encode(), "thon.csv", kind="register")
+        assert validate_bytes(session, values.encode(), "v.csv").ok
+    engine.dispose()
+    assert [(p.row, p.column) for p in found.problems] == [
+        (2, "name"),
+        (3, "parent_code"),
+        (4, ""),
+    ]
+    assert found.problems[2].message == "4 cells but the header has 3 columns"
