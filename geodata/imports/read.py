@@ -1,8 +1,8 @@
 """Reading an import file: its raw cells (CSV or XLSX) and the problems that stop the reading.
 
 The one reader of both import formats (values and village registers, whose columns are in
-:mod:`geodata.imports.columns`): the same limits, the same messages. Nothing here knows a
-format's columns; :mod:`geodata.imports.validate` checks the header against them.
+:mod:`geodata.imports.columns`): the same limits, the same messages. Reading does not depend
+on a format's columns; :mod:`geodata.imports.validate` checks the header against them.
 """
 
 from __future__ import annotations
