@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from geodata.analysis.lookup import require_unit
-from geodata.areas.hierarchy import UnitRecord
+from geodata.areas.unit_records import UnitRecord
 from geodata.catalogue.indicators import INDICATOR_LABEL_FIELDS, catalogue_frame
 from geodata.rollups.queries import unit_values
 from geodata.values.cells import as_floats, met_flags

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from geodata.areas.hierarchy import UnitRecord, find_unit, read_units
+from geodata.areas.unit_records import UnitRecord, find_unit, stored_units
 from geodata.rollups.queries import unit_values
 from geodata.values.cells import as_floats
 
@@ -18,7 +18,7 @@ BBOX_COLUMNS = ("min_lon", "min_lat", "max_lon", "max_lat")
 
 
 def require_unit(session: Session, vintage: str, code: str) -> UnitRecord:
-    """Return the unit ``code`` of ``vintage`` (:func:`geodata.areas.hierarchy.find_unit`).
+    """Return the unit ``code`` of ``vintage`` (:func:`geodata.areas.unit_records.find_unit`).
 
     Parameters
     ----------
@@ -61,9 +61,11 @@ def unit_boxes(session: Session, vintage: str) -> pd.DataFrame:
         Indexed by ``code``: ``name``, ``lon``, ``lat`` (centre of the box) and
         ``min_lon, min_lat, max_lon, max_lat`` (NaN without geometry).
     """
-    columns = ["code", "name", *BBOX_COLUMNS]
-    rows = [[getattr(row, c) for c in columns] for row in read_units(session, vintage)]
-    frame = pd.DataFrame(rows, columns=columns).set_index("code")
+    rows = [
+        [unit.code, unit.name, *(unit.bbox or (None,) * len(BBOX_COLUMNS))]
+        for unit in stored_units(session, vintage)
+    ]
+    frame = pd.DataFrame(rows, columns=["code", "name", *BBOX_COLUMNS]).set_index("code")
     for column in BBOX_COLUMNS:
         frame[column] = as_floats(frame[column])
     frame["lon"] = (frame["min_lon"] + frame["max_lon"]) / 2

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from geodata.analysis.lookup import require_unit, value_row
 from geodata.areas.crosswalk import crosswalk_path
-from geodata.areas.hierarchy import UnitRecord
+from geodata.areas.unit_records import UnitRecord
 from geodata.areas.vintages import period_bounds, stored_vintages, vintage_for_period
 from geodata.catalogue.indicators import INDICATOR_LABEL_FIELDS, catalogue_frame
 from geodata.store.models import RollupScope, Vintage

@@ -6,13 +6,9 @@ from geodata.areas.crosswalk import crosswalk_path, former_names, shared_ground,
 from geodata.areas.extent import split_outliers, union
 from geodata.areas.hierarchy import (
     Hierarchy,
-    UnitRecord,
-    all_units,
     ancestry,
     check_vintage_level,
-    find_unit,
     load_hierarchy,
-    read_units,
     root_codes,
     village_parent_links,
     village_points,
@@ -30,6 +26,13 @@ from geodata.areas.manifest import (
 )
 from geodata.areas.stored import StoredArea, stored_area
 from geodata.areas.text import search_key
+from geodata.areas.unit_records import (
+    UnitRecord,
+    all_units,
+    find_unit,
+    has_units_below,
+    stored_units,
+)
 from geodata.areas.vintages import (
     VintageSpec,
     period_bounds,
@@ -52,6 +55,7 @@ __all__ = [
     "all_units",
     "ancestry",
     "find_unit",
+    "has_units_below",
     "UnitRecord",
     "chain_links",
     "check_vintage_level",
@@ -61,7 +65,6 @@ __all__ = [
     "load_area",
     "normalise_links",
     "period_bounds",
-    "read_units",
     "root_codes",
     "search_key",
     "shared_ground",
@@ -69,6 +72,7 @@ __all__ = [
     "stored_vintages",
     "stored_area",
     "stored_links",
+    "stored_units",
     "union",
     "village_parent_links",
     "village_points",

@@ -2,36 +2,23 @@
 
 :class:`Hierarchy` answers the questions value computation and target resolution ask of a
 vintage: a unit's chain of ancestors, its ancestor at a level, the links from units up to a level.
-The store's unit and village-parent rows are read here (:func:`read_units`, :func:`root_codes`,
-:func:`village_parent_links`, :func:`village_points`) for every module that walks the tree.
+The units are read by :mod:`geodata.areas.unit_records` (the one reader of units); the roots and
+the village-parent rows are read here (:func:`root_codes`, :func:`village_parent_links`,
+:func:`village_points`) for every module that walks the tree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
-from sqlalchemy import Row, select
+from sqlalchemy import Row, or_, select
 from sqlalchemy.orm import Session
 
+from geodata.areas.unit_records import stored_units
 from geodata.store.frames import rows_frame
-from geodata.store.geometry import stored_box
-from geodata.store.models import LEVELS, Unit, Village, VillageParent, Vintage
-
-#: The columns of :func:`read_units`, in order.
-UNIT_FIELDS = (
-    "code",
-    "name",
-    "type",
-    "level",
-    "parent_code",
-    "min_lon",
-    "min_lat",
-    "max_lon",
-    "max_lat",
-)
+from geodata.store.models import LEVELS, Unit, UnitAncestor, Village, VillageParent, Vintage
 
 
 def ancestry(parent_of: Mapping[str, str | None], code: str | None) -> list[str]:
@@ -117,110 +104,9 @@ class Hierarchy:
         return code in set(self._parent.values())
 
 
-def read_units(session: Session, vintage: str) -> list[Row]:
-    """Return every unit of ``vintage`` without geometry, sorted by code.
-
-    Parameters
-    ----------
-    session : sqlalchemy.orm.Session
-        An open session.
-    vintage : str
-        Vintage key.
-
-    Returns
-    -------
-    list of sqlalchemy.Row
-        Rows of :data:`UNIT_FIELDS` (the bounding box is ``None`` without geometry).
-    """
-    columns = [getattr(Unit, name) for name in UNIT_FIELDS]
-    return list(
-        session.execute(select(*columns).where(Unit.vintage_key == vintage).order_by(Unit.code))
-    )
-
-
-@dataclass(frozen=True)
-class UnitRecord:
-    """One unit of one vintage without geometry: the one shape every look-up returns."""
-
-    vintage: str
-    code: str
-    name: str
-    type: str
-    level: str
-    parent_code: str | None
-    bbox: tuple[float, float, float, float] | None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the record as JSON-ready ``code, name, type, level, parent_code, vintage, bbox``.
-
-        Returns
-        -------
-        dict
-            ``bbox`` is ``[min_lon, min_lat, max_lon, max_lat]`` or ``None``.
-        """
-        return {
-            "code": self.code,
-            "name": self.name,
-            "type": self.type,
-            "level": self.level,
-            "parent_code": self.parent_code,
-            "vintage": self.vintage,
-            "bbox": None if self.bbox is None else list(self.bbox),
-        }
-
-
-def _record(vintage: str, row: Row) -> UnitRecord:
-    code, name, type_, level, parent, *box = row
-    return UnitRecord(vintage, code, name, type_ or "", level, parent or None, stored_box(box))
-
-
-def all_units(session: Session, vintage: str) -> list[UnitRecord]:
-    """Return every unit of ``vintage`` as a :class:`UnitRecord`, sorted by code.
-
-    Parameters
-    ----------
-    session : sqlalchemy.orm.Session
-        An open session.
-    vintage : str
-        Vintage key.
-
-    Returns
-    -------
-    list of UnitRecord
-        Possibly empty.
-    """
-    return [_record(vintage, row) for row in read_units(session, vintage)]
-
-
-def find_unit(session: Session, vintage: str, code: str | None) -> UnitRecord | None:
-    """Return the unit ``code`` of ``vintage``, or ``None`` when there is none.
-
-    Parameters
-    ----------
-    session : sqlalchemy.orm.Session
-        An open session.
-    vintage : str
-        Vintage key.
-    code : str or None
-        Unit code.
-
-    Returns
-    -------
-    UnitRecord or None
-        The unit.
-    """
-    if not code:
-        return None
-    columns = [getattr(Unit, name) for name in UNIT_FIELDS]
-    row = session.execute(
-        select(*columns).where(Unit.vintage_key == vintage, Unit.code == str(code))
-    ).first()
-    return None if row is None else _record(vintage, row)
-
-
 def _units(session: Session, vintage: str) -> pd.DataFrame:
     columns = ["code", "name", "type", "level", "parent_code"]
-    rows = [tuple(row)[: len(columns)] for row in read_units(session, vintage)]
+    rows = [[getattr(unit, c) for c in columns] for unit in stored_units(session, vintage)]
     frame = pd.DataFrame(rows, columns=columns)
     frame.index = pd.Index(frame["code"].to_numpy(), name=None)
     return frame
@@ -336,7 +222,9 @@ def village_parent_links(session: Session, vintage: str) -> pd.DataFrame:
     return rows_frame(rows, ["code", "parent_code"]).assign(weight=1.0)
 
 
-def village_points(session: Session, vintage: str, unit_code: str | None = None) -> list[Row]:
+def village_points(
+    session: Session, vintage: str, unit_code: str | None = None, *, under: str | None = None
+) -> list[Row]:
     """Return the villages with the unit each lies in (in ``vintage``), sorted by code.
 
     Parameters
@@ -347,6 +235,9 @@ def village_points(session: Session, vintage: str, unit_code: str | None = None)
         The vintage whose village parents are used.
     unit_code : str, optional
         Only the villages lying directly in this unit.
+    under : str, optional
+        Only the villages lying in this unit or in any unit below it (read through the stored
+        closure, :class:`~geodata.store.models.UnitAncestor`).
 
     Returns
     -------
@@ -360,4 +251,10 @@ def village_points(session: Session, vintage: str, unit_code: str | None = None)
     )
     if unit_code is not None:
         query = query.where(VillageParent.unit_code == unit_code)
+    if under is not None:
+        below = select(UnitAncestor.code).where(
+            UnitAncestor.vintage_key == vintage, UnitAncestor.ancestor_code == under
+        )
+        inside = or_(VillageParent.unit_code == under, VillageParent.unit_code.in_(below))
+        query = query.where(inside)
     return list(session.execute(query.order_by(Village.code)))

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from geodata.areas.crosswalk import stored_links
-from geodata.areas.hierarchy import all_units
 from geodata.areas.text import search_key
+from geodata.areas.unit_records import all_units
 from geodata.store.models import Unit, VillageParent
 
 
@@ -43,10 +43,9 @@ def units_index(session: Session, vintage: str) -> dict[str, dict[str, Any]]:
     )
     index: dict[str, dict[str, Any]] = {}
     for unit in all_units(session, vintage):
-        bbox = unit.bbox
         index[unit.code] = {
             **unit.as_dict(),
-            "bounds": None if bbox is None else [[bbox[1], bbox[0]], [bbox[3], bbox[2]]],
+            "bounds": unit.bounds,
             "children": [],
             "villages": int(village_counts.get(unit.code, 0)),
         }

@@ -1,34 +1,36 @@
-"""Import indicator values from a CSV or XLSX file: validate everything, then commit one batch.
+"""Import a CSV or XLSX file of indicator values or a village register: one pipeline for both.
 
-The file format is a contract (PRODUCT.md "Interfaces"): exactly one header row with the columns
-``code, period, indicator, numerator, denominator`` and optionally ``value, source, note``.
+The file formats are a contract (PRODUCT.md "Interfaces", :mod:`geodata.imports.columns`): one
+header row; values have ``code, period, indicator, numerator, denominator`` and optionally
+``value, source, note``; a village register has ``code, name, parent_code`` and optionally
+``households, adults, lon, lat, vintage``. Which one a file is, is its *kind*: ``values`` or
+``register`` (the ``kind`` argument of every function here; the batch keeps it).
 
-Rules, in the order a data officer meets them:
+Rules, in the order a data officer meets them, for both kinds:
 
 - Every row is checked before anything is written, and *all* problems are collected, each naming
   the file, the spreadsheet row (the header is row 1) and the column.
-- If there is any problem nothing is written at all: no observation and no batch row.
-- Otherwise one transaction creates a batch, inserts new observations and replaces existing ones,
-  keeping each replaced row so that :func:`rollback_batch` can restore it.
+- If there is any problem nothing is written at all: no row and no batch.
+- Otherwise one transaction bumps the data version, creates a batch, writes its rows keeping
+  each row it replaced, and updates the roll-ups; :func:`rollback_batch` undoes any batch.
 
-This module is the public entry point; the work is done in
-
-- :mod:`geodata.imports.limits`: the documented limits (rows, columns, cell lengths, XLSX sizes,
-  problems listed) and the check of a text cell's characters;
-- :mod:`geodata.imports.read` and :mod:`geodata.imports.xlsx`: reading the cells of a CSV
-  (strictly) or an XLSX file (streaming, within the limits);
-- :mod:`geodata.imports.validate`, :mod:`geodata.imports.rows`, :mod:`geodata.imports.numbers`:
-  checking the file, each row, and each row's numbers;
-- :mod:`geodata.imports.commit` and :mod:`geodata.imports.rollback`: writing a batch, undoing it;
-- :mod:`geodata.imports.villages`: the village register, through the same path
-  (:func:`validate_villages`, :func:`import_villages`; :func:`load_village_register` at init).
+The stages are shared: :mod:`~geodata.imports.read` (with :mod:`~geodata.imports.xlsx` and the
+limits of :mod:`~geodata.imports.limits`) reads the cells, :mod:`~geodata.imports.validate`
+checks them, :mod:`~geodata.imports.commit` writes a batch, :mod:`~geodata.imports.rollback`
+undoes one. What differs is a small :class:`~geodata.imports.formats.Format` per kind
+(:mod:`~geodata.imports.kinds`): values (:mod:`~geodata.imports.value_format`, ``value_rows``,
+``numbers``, ``value_store``) and registers (:mod:`~geodata.imports.village_format`,
+``village_rows``, ``village_units``, ``village_store``). The register's own names
+(:func:`validate_villages`, :func:`import_villages`, :func:`load_village_register` at init)
+are thin wrappers of the same path, in :mod:`~geodata.imports.villages`.
 """
 
 from __future__ import annotations
 
-from geodata.imports.commit import ImportRejected, import_bytes, import_file
-from geodata.imports.rollback import RollbackRefused, rollback_batch
-from geodata.imports.validate import validate_bytes, validate_file
+from geodata.imports.commit import ImportOutcome, ImportRejected, import_bytes, import_file
+from geodata.imports.kinds import KINDS
+from geodata.imports.rollback import RollbackOutcome, RollbackRefused, list_batches, rollback_batch
+from geodata.imports.validate import ValidationResult, validate_bytes, validate_file
 from geodata.imports.villages import (
     RegisterOutcome,
     RegisterValidation,
@@ -38,13 +40,18 @@ from geodata.imports.villages import (
 )
 
 __all__ = [
+    "KINDS",
+    "ImportOutcome",
     "ImportRejected",
     "RegisterOutcome",
     "RegisterValidation",
+    "RollbackOutcome",
     "RollbackRefused",
+    "ValidationResult",
     "import_bytes",
     "import_file",
     "import_villages",
+    "list_batches",
     "load_village_register",
     "rollback_batch",
     "validate_bytes",

@@ -1,32 +1,28 @@
-"""Committing a validated import file as one batch, atomically.
+"""Committing a validated import file as one batch, atomically: the one commit of both kinds.
 
-If the file has any problem nothing is written at all: no observation and no batch row (a rejected
-import is reported to the caller, not recorded in the store). Otherwise one transaction creates an
-:class:`~geodata.store.models.ImportBatch`, inserts new observations and replaces existing ones;
-each
-replaced row is kept in :class:`~geodata.store.models.ReplacedObservation` so that the batch can be
-rolled back (:mod:`geodata.imports.rollback`).
+If the file has any problem nothing is written at all: no row and no batch (a rejected import is
+reported to the caller, not recorded in the store). Otherwise one transaction
 
-Provenance: values a data officer imports are real figures, never synthetic, so they are stored
-as ``published``. A row whose ``source`` is the key of a known :class:`~geodata.store.models.Source`
-is attached to that source (and takes its provenance). Any other ``source`` text becomes a new
-source of this batch (key ``import-<batch>-<n>``, title = the text as given); rows without a
-source are attached to the batch's own source (key ``import-<batch>``, "Import of FILE by USER").
-Text is stored exactly as given: escaping is the job of whatever displays or exports it.
+1. bumps the data version (first: see :mod:`geodata.store.version`),
+2. creates an :class:`~geodata.store.models.ImportBatch` and hands the rows to the format's
+   ``write`` (values: observations, :mod:`geodata.imports.value_store`; a village register:
+   villages, :mod:`geodata.imports.village_store`), which keeps what it replaced so that
+   :func:`geodata.imports.rollback.rollback_batch` can restore it,
+3. updates the roll-ups with what the write touched (:func:`geodata.rollups.update_rollups`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select, tuple_
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from geodata.imports.kinds import format_for
 from geodata.imports.limits import (
     MAX_NOTE_CHARS,
     MAX_PROBLEMS,
@@ -36,35 +32,18 @@ from geodata.imports.limits import (
     text_problem,
 )
 from geodata.imports.read import DEFAULT_MAX_BYTES, ImportProblem, read_file
-from geodata.imports.rows import ImportRow
 from geodata.imports.validate import ValidationResult, validate_bytes
-from geodata.rollups import Touched, update_rollups
+from geodata.rollups import update_rollups
 from geodata.store.engine import transaction
-from geodata.store.models import (
-    OBSERVATION_FIELDS,
-    ImportBatch,
-    Observation,
-    ReplacedObservation,
-    Source,
-)
+from geodata.store.models import ImportBatch
 from geodata.store.version import bump_data_version
 
 log = logging.getLogger(__name__)
-#: The fields of an observation's unique key, in the order of ``ImportRow.key``.
-KEY_FIELDS = ("indicator_key", "period", "level", "code")
-ObservationKey = tuple[str, str, str, str]
-
-
-def observation_fields(row: Observation | ReplacedObservation) -> dict[str, object]:
-    """Return the fields an observation and its kept copy share (``note`` never None)."""
-    fields = {name: getattr(row, name) for name in (*OBSERVATION_FIELDS, "batch_id")}
-    fields["note"] = fields["note"] or ""
-    return fields
 
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """A committed import.
+    """A committed import, of either kind.
 
     Attributes
     ----------
@@ -74,9 +53,14 @@ class ImportOutcome:
     file_name, sha256 : str
         The imported file.
     rows_total, rows_inserted, rows_replaced : int
-        Rows in the file; rows that were new; rows that replaced a stored value.
+        Rows in the file; rows that were new; rows that replaced (values) or updated (villages)
+        a stored one.
     warnings : tuple of ImportProblem
         Non-blocking remarks from validation.
+    vintages : tuple of str
+        The vintages written: of the values, or those the villages were given a parent in.
+    kind : str
+        ``values`` or ``register``.
     """
 
     batch_id: int
@@ -86,6 +70,8 @@ class ImportOutcome:
     rows_inserted: int
     rows_replaced: int
     warnings: tuple[ImportProblem, ...] = ()
+    vintages: tuple[str, ...] = ()
+    kind: str = "values"
 
 
 class ImportRejected(ValueError):
@@ -101,10 +87,18 @@ class ImportRejected(ValueError):
     total : int, optional
         How many were found in all (``ValidationResult.problems_total``); ``len(problems)`` if
         not given.
+    warnings : list of ImportProblem, optional
+        The file's warnings (kept in ``.warnings``, not in the message).
     """
 
-    def __init__(self, problems: list[ImportProblem], total: int | None = None) -> None:
+    def __init__(
+        self,
+        problems: list[ImportProblem],
+        total: int | None = None,
+        warnings: list[ImportProblem] | tuple[ImportProblem, ...] = (),
+    ) -> None:
         self.problems = list(problems)
+        self.warnings = list(warnings)
         self.total = max(total or 0, len(self.problems))
         shown = [str(p) for p in self.problems[:MAX_PROBLEMS]]
         if self.total == 1:
@@ -131,60 +125,34 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _chunks(items: list, size: int = 400) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def rejected(result: ValidationResult) -> ImportRejected:
+    """Return the exception for a file with problems (its warnings in ``.warnings``)."""
+    return ImportRejected(result.problems, result.problems_total, result.warnings)
 
 
-def _batch_sources(
-    session: Session, result: ValidationResult, batch: ImportBatch, user: str
-) -> Callable[[ImportRow], tuple[str, str]]:
-    """Add the batch's sources (see the module notes); return row → (source key, provenance)."""
-    known = dict(session.execute(select(Source.key, Source.provenance)).all())
-    batch_source = f"import-{batch.id}"
-    session.add(
-        Source(
-            key=batch_source,
-            title=f"Import of {result.file_name} by {user}, {batch.created_at:%Y-%m-%d %H:%M} UTC "
-            f"(batch {batch.id})",
-            publisher=user,
-            provenance="published",
-        )
-    )
-    text_sources: dict[str, str] = {}
-    for row in result.rows:
-        text = row.source.strip()
-        if text and text not in known and row.source not in text_sources:
-            key = f"{batch_source}-{len(text_sources) + 1}"
-            text_sources[row.source] = key
-            session.add(Source(key=key, title=row.source, publisher=user, provenance="published"))
-    session.flush()
+def commit_batch(
+    session: Session, result: ValidationResult, user: str, note: str = ""
+) -> ImportOutcome:
+    """Write a valid file (``result.ok``) of either kind as one batch, in the caller's transaction.
 
-    def source_of(row: ImportRow) -> tuple[str, str]:
-        text = row.source.strip()
-        if text in known:
-            return text, known[text]
-        return (text_sources[row.source] if text else batch_source), "published"
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        A session inside a transaction (its commit publishes the batch).
+    result : ValidationResult
+        What :func:`geodata.imports.validate.validate_bytes` returned, without problems.
+    user : str
+        Who imports.
+    note : str
+        Free text kept with the batch.
 
-    return source_of
-
-
-def _stored(session: Session, keys: list[ObservationKey]) -> dict[ObservationKey, Observation]:
-    """Return the stored observations with these keys (locked on PostgreSQL until the commit)."""
-    existing: dict[ObservationKey, Observation] = {}
-    for chunk in _chunks(keys):
-        query = select(Observation).where(
-            tuple_(*(getattr(Observation, name) for name in KEY_FIELDS)).in_(chunk)
-        )
-        if session.bind is not None and session.bind.dialect.name == "postgresql":
-            query = query.with_for_update()
-        for obs in session.scalars(query):
-            existing[tuple(getattr(obs, name) for name in KEY_FIELDS)] = obs  # type: ignore[index]
-    return existing
-
-
-def _commit(session: Session, result: ValidationResult, user: str, note: str = "") -> ImportOutcome:
-    version = bump_data_version(session, f"import of {result.file_name}")  # first: see version.py
+    Returns
+    -------
+    ImportOutcome
+        The new batch and its row counts.
+    """
+    fmt = format_for(result.kind)
+    version = bump_data_version(session, fmt.reason.format(file=result.file_name))  # first
     batch = ImportBatch(
         file_name=result.file_name,
         file_sha256=result.sha256,
@@ -194,48 +162,30 @@ def _commit(session: Session, result: ValidationResult, user: str, note: str = "
         rows_inserted=0,
         rows_replaced=0,
         outcome="committed",
-        note=note,
+        note=fmt.batch_note(note),
     )
     session.add(batch)
     session.flush()
-    source_of = _batch_sources(session, result, batch, user)
-    existing = _stored(session, [row.key for row in result.rows])
-
-    inserted = replaced = 0
-    for row in result.rows:
-        source_key, provenance = source_of(row)
-        values = {
-            "vintage_key": row.vintage_key,
-            "numerator": row.numerator,
-            "denominator": row.denominator,
-            "value": row.value,
-            "provenance": provenance,
-            "source_key": source_key,
-            "note": row.note,
-            "batch_id": batch.id,
-        }
-        obs = existing.get(row.key)
-        if obs is None:
-            session.add(Observation(**dict(zip(KEY_FIELDS, row.key, strict=True)), **values))
-            inserted += 1
-            continue
-        session.add(ReplacedObservation(replaced_by_batch=batch.id, **observation_fields(obs)))
-        for name, value in values.items():
-            setattr(obs, name, value)
-        replaced += 1
-    batch.rows_inserted, batch.rows_replaced = inserted, replaced
+    written = fmt.write(session, batch, result)
+    batch.rows_inserted, batch.rows_replaced = written.inserted, written.replaced
     session.flush()
-    update_rollups(session, Touched(observations=frozenset(row.key for row in result.rows)))
-    log.debug("import batch %s: data version %s", batch.id, version)
+    update_rollups(session, written.touched)
+    log.debug("%s batch %s: data version %s", fmt.kind, batch.id, version)
     return ImportOutcome(
         batch_id=batch.id,
         file_name=result.file_name,
         sha256=result.sha256,
         rows_total=result.rows_total,
-        rows_inserted=inserted,
-        rows_replaced=replaced,
+        rows_inserted=written.inserted,
+        rows_replaced=written.replaced,
         warnings=tuple(result.warnings),
+        vintages=written.vintages,
+        kind=fmt.kind,
     )
+
+
+#: The earlier name of :func:`commit_batch` (tests hold a transaction open with it).
+_commit = commit_batch
 
 
 def import_bytes(
@@ -246,6 +196,7 @@ def import_bytes(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     note: str = "",
+    kind: str = "values",
 ) -> ImportOutcome:
     """Validate and, when there is no problem, commit a file's content as one batch.
 
@@ -263,6 +214,8 @@ def import_bytes(
         Size limit (``Settings.max_upload_bytes``).
     note : str
         Free text kept with the batch.
+    kind : str
+        ``values`` (indicator values) or ``register`` (a village register).
 
     Returns
     -------
@@ -277,6 +230,7 @@ def import_bytes(
         conflict, or SQLite's write lock held too long): one problem, :data:`CONFLICT_MESSAGE` (or
         :data:`BUSY_MESSAGE`).
     """
+    fmt = format_for(kind)
     name = safe_file_name(file_name)
     for what, text, limit, multiline in (
         ("the user name", user, MAX_USER_CHARS, False),
@@ -287,10 +241,10 @@ def import_bytes(
             raise ImportRejected([ImportProblem(0, "", f"{what}: {message}", name)])
     try:
         with transaction(engine) as session:
-            result = validate_bytes(session, data, file_name, max_bytes=max_bytes)
+            result = validate_bytes(session, data, file_name, max_bytes=max_bytes, kind=fmt.kind)
             if not result.ok:
-                raise ImportRejected(result.problems, result.problems_total)
-            outcome = _commit(session, result, user, note)
+                raise rejected(result)
+            outcome = commit_batch(session, result, user, note)
     except IntegrityError as exc:
         log.warning("import of %s lost a race with another import: %s", name, exc.orig)
         raise ImportRejected([ImportProblem(0, "", CONFLICT_MESSAGE, name)]) from None
@@ -300,7 +254,8 @@ def import_bytes(
         log.warning("import of %s found the store locked: %s", name, exc.orig)
         raise ImportRejected([ImportProblem(0, "", BUSY_MESSAGE, name)]) from None
     log.info(
-        "import batch %s committed: %s rows (%s new, %s replaced) from %s by %s",
+        "%s batch %s committed: %s rows (%s new, %s replaced) from %s by %s",
+        fmt.kind,
         outcome.batch_id,
         outcome.rows_total,
         outcome.rows_inserted,
@@ -318,6 +273,7 @@ def import_file(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     note: str = "",
+    kind: str = "values",
 ) -> ImportOutcome:
     """Validate every row of a file and, when there is no problem, commit it as one batch.
 
@@ -326,13 +282,15 @@ def import_file(
     engine : sqlalchemy.Engine
         The store.
     path : str or pathlib.Path
-        A ``.csv`` or ``.xlsx`` file in the import format (see the module docstring).
+        A ``.csv`` or ``.xlsx`` file in the format of ``kind`` (PRODUCT.md "Interfaces").
     user : str
         Who imports.
     max_bytes : int
         Size limit (``Settings.max_upload_bytes``); checked before the file is read.
     note : str
         Free text kept with the batch.
+    kind : str
+        ``values`` or ``register``.
 
     Returns
     -------
@@ -348,4 +306,4 @@ def import_file(
     data, problem = read_file(path, max_bytes)
     if data is None:
         raise ImportRejected([problem])  # type: ignore[list-item]
-    return import_bytes(engine, data, path.name, user, max_bytes=max_bytes, note=note)
+    return import_bytes(engine, data, path.name, user, max_bytes=max_bytes, note=note, kind=kind)

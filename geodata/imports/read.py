@@ -1,7 +1,8 @@
 """Reading an import file: its raw cells (CSV or XLSX) and the problems that stop the reading.
 
-The file format is a contract (PRODUCT.md "Interfaces"): exactly one header row with the columns
-``code, period, indicator, numerator, denominator`` and optionally ``value, source, note``.
+The one reader of both import formats (values and village registers, whose columns are in
+:mod:`geodata.imports.columns`): the same limits, the same messages. Reading does not depend
+on a format's columns; :mod:`geodata.imports.validate` checks the header against them.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from geodata.imports.columns import VALUE_COLUMNS, VALUE_OPTIONAL, VALUE_REQUIRED
 from geodata.imports.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, text_problem
 
-REQUIRED_COLUMNS = ("code", "period", "indicator", "numerator", "denominator")
-OPTIONAL_COLUMNS = ("value", "source", "note")
-COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+# The values format's columns under their earlier names (``app.import_page`` writes its template
+# header from ``COLUMNS``); :mod:`geodata.imports.columns` holds both formats'.
+REQUIRED_COLUMNS, OPTIONAL_COLUMNS, COLUMNS = VALUE_REQUIRED, VALUE_OPTIONAL, VALUE_COLUMNS
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 _XLSX_MAGIC = b"PK\x03\x04"
 
@@ -256,6 +258,11 @@ def read_table(data: bytes, file_name: str) -> tuple[list[list[object]], list[Im
     if any(p.row == 0 for p in problems):
         return rows, problems
     return rows, sorted(problems + _check_cells(rows, file_name), key=lambda p: p.row)
+
+
+def is_blank(cells: list[object]) -> bool:
+    """Tell whether every cell of a row is empty or spaces."""
+    return all(cell_text(c).strip() == "" for c in cells)
 
 
 def raw_number(value: object) -> str:

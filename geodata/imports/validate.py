@@ -1,48 +1,40 @@
 """Validating an import file: every row checked, every problem collected, nothing written.
 
-Every problem names the file, the spreadsheet row (the header is row 1) and the column. Rows
-without problems are returned ready to be committed (:mod:`geodata.imports.commit`).
+The one validation stage of both formats (values and village registers): the cells are read
+(:mod:`geodata.imports.read`), the header is checked against the format's columns, and every
+data row goes through the format's row checker (:mod:`geodata.imports.formats`). Every problem
+names the file, the spreadsheet row (the header is row 1) and the column. Rows without problems
+are returned ready to be committed (:mod:`geodata.imports.commit`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata.areas.vintages import stored_vintages
+from geodata.imports.formats import FileProblem, Format, RowChecker
+from geodata.imports.kinds import format_for
 from geodata.imports.limits import MAX_PROBLEMS, problem_total_line, safe_file_name
 from geodata.imports.read import (
-    COLUMNS,
     DEFAULT_MAX_BYTES,
     MAX_ROWS,
-    REQUIRED_COLUMNS,
     ImportProblem,
     cell_text,
+    is_blank,
     read_file,
     read_table,
     size_problem,
 )
-from geodata.imports.rows import (
-    LEVEL_DEPTH,
-    ImportRow,
-    cell,
-    check_row,
-    code_problem,
-    load_catalogue,
-    period_vintage,
-)
-from geodata.store.models import Observation
 
 
 @dataclass
 class ValidationResult:
-    """What :func:`validate_file` found.
+    """What :func:`validate_bytes` found, for a file of either kind.
 
     Attributes
     ----------
@@ -52,24 +44,32 @@ class ValidationResult:
         Hex digest of the file's bytes.
     rows_total : int
         Data rows read (blank rows are not counted).
-    rows : list of ImportRow
-        The rows that passed every check (all rows when ``ok``).
+    rows : list
+        The rows that passed every check, ready to be written (empty unless ``ok``): value rows
+        (:class:`~geodata.imports.value_rows.ImportRow`) or register rows
+        (:class:`~geodata.imports.village_rows.RegisterRow`, with their parent in every vintage).
     problems : list of ImportProblem
         The problems found, sorted by row and column: the first ``MAX_PROBLEMS`` (200) of them.
-    problems_total : int
-        How many problems were found in all (``len(problems)`` unless the cap was reached).
     warnings : list of ImportProblem
         Things that do not block the import but that the data officer should know (a unit
-        value that the map will not show because finer data exist for the same indicator).
+        value the map will not show, a village point outside its commune).
+    problems_total : int
+        How many problems were found in all (``len(problems)`` unless the cap was reached).
+    existing : set of str
+        A register's codes that are stored already (they will be updated); empty for values.
+    kind : str
+        ``values`` or ``register``.
     """
 
     file_name: str
     sha256: str
     rows_total: int = 0
-    rows: list[ImportRow] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     warnings: list[ImportProblem] = field(default_factory=list)
     problems_total: int = 0
+    existing: set[str] = field(default_factory=set)
+    kind: str = "values"
 
     @property
     def ok(self) -> bool:
@@ -83,206 +83,185 @@ class ValidationResult:
         return "\n".join([*lines, more] if more else lines)
 
 
-def _check_header(header: list[object], name: str) -> tuple[dict[str, int], list[ImportProblem]]:
+def check_header(
+    header: list[object], fmt: Format, name: str
+) -> tuple[dict[str, int], int, list[ImportProblem]]:
+    """Check a header row against a format's columns.
+
+    Parameters
+    ----------
+    header : list
+        The first row's cells.
+    fmt : Format
+        The file's format.
+    name : str
+        The file's name, for the problems.
+
+    Returns
+    -------
+    positions : dict of str to int
+        Column name → cell index.
+    width : int
+        The header's columns up to its last named one (empty cells after it are no column).
+    problems : list of ImportProblem
+        Empty, unknown, repeated and missing columns (row 1).
+    """
+    labels = [cell_text(heading).strip().lower() for heading in header]
+    width = max((i + 1 for i, label in enumerate(labels) if label), default=0)
     problems: list[ImportProblem] = []
     positions: dict[str, int] = {}
-    for index, heading in enumerate(header):
-        label = cell_text(heading).strip().lower()
+    for index, label in enumerate(labels[:width]):
         if not label:
             problems.append(
                 ImportProblem(1, f"#{index + 1}", "empty column name in the header row", name)
             )
-            continue
-        if label not in COLUMNS:
+        elif label not in fmt.columns:
+            allowed = ", ".join(fmt.columns)
             problems.append(
-                ImportProblem(
-                    1,
-                    label,
-                    f"unknown column {label!r}; allowed: {', '.join(COLUMNS)}",
-                    name,
-                )
+                ImportProblem(1, label, f"unknown column {label!r}; allowed: {allowed}", name)
             )
-            continue
-        if label in positions:
+        elif label in positions:
             problems.append(ImportProblem(1, label, "column appears twice in the header", name))
-            continue
-        positions[label] = index
-    for column in REQUIRED_COLUMNS:
+        else:
+            positions[label] = index
+    for column in fmt.required:
         if column not in positions:
             problems.append(ImportProblem(1, column, "required column is missing", name))
-    return positions, problems
-
-
-def _is_blank(cells: list[object]) -> bool:
-    return all(cell_text(c).strip() == "" for c in cells)
+    return positions, width, problems
 
 
 def validate_bytes(
-    session: Session, data: bytes, file_name: str, *, max_bytes: int = DEFAULT_MAX_BYTES
+    session: Session,
+    data: bytes,
+    file_name: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    kind: str = "values",
 ) -> ValidationResult:
     """Validate an import file's content; read the store, write nothing.
 
     Parameters
     ----------
     session : sqlalchemy.orm.Session
-        A session on the store (used to read indicators, units, villages and sources).
+        A session on the store (to read indicators, units, villages and sources).
     data : bytes
         The file's content (CSV in UTF-8, BOM allowed; or XLSX, first sheet).
     file_name : str
         Its name, used in every problem and to choose the reader.
     max_bytes : int
         Size limit (``Settings.max_upload_bytes``); a larger file is rejected unread.
+    kind : str
+        ``values`` (indicator values) or ``register`` (a village register).
 
     Returns
     -------
     ValidationResult
         Valid rows and every problem found (``result.ok`` tells whether it may be imported).
+
+    Raises
+    ------
+    ValueError
+        On an unknown ``kind``.
     """
+    fmt = format_for(kind)
     name = safe_file_name(file_name)
-    result = ValidationResult(file_name=name, sha256=hashlib.sha256(data).hexdigest())
-    _validate(session, data, name, max_bytes, result)
+    result = ValidationResult(name, hashlib.sha256(data).hexdigest(), kind=fmt.kind)
+    checker = _validate(session, fmt, data, max_bytes, result)
     result.problems_total = max(result.problems_total, len(result.problems))
-    result.problems.sort(key=_order)
+    result.problems.sort(key=fmt.order)
     del result.problems[MAX_PROBLEMS:]
     if result.problems:
         result.rows = []
-    else:
-        result.warnings.extend(_shadowed_rows(session, result.rows, name))
+    if checker is not None:
+        checker.finish(result)
+    result.warnings.sort(key=fmt.order)
     return result
 
 
-def _order(problem: ImportProblem) -> tuple[int, int]:
-    column = COLUMNS.index(problem.column) if problem.column in COLUMNS else 99
-    return (problem.row, column)
-
-
-def _keep(result: ValidationResult, found: list[ImportProblem]) -> None:
+def _keep(
+    result: ValidationResult,
+    found: list[ImportProblem],
+    order: Callable[[ImportProblem], tuple[int, int]],
+) -> None:
     """Add problems, keeping memory bounded: only the first MAX_PROBLEMS (by row) are kept."""
     result.problems.extend(found)
     result.problems_total += len(found)
     if len(result.problems) > 4 * MAX_PROBLEMS:
-        result.problems.sort(key=_order)
+        result.problems.sort(key=order)
         del result.problems[MAX_PROBLEMS:]
 
 
-def _validate(
-    session: Session, data: bytes, name: str, max_bytes: int, result: ValidationResult
-) -> None:
-    problems = result.problems
+def _read(
+    data: bytes, max_bytes: int, result: ValidationResult
+) -> tuple[list[list[object]], list[ImportProblem]] | None:
+    """Read the cells; on a problem with the whole file, record it and return ``None``."""
+    name = result.file_name
     if len(data) > max_bytes:
-        problems.append(size_problem(len(data), max_bytes, name))
-        return
+        result.problems.append(size_problem(len(data), max_bytes, name))
+        return None
     table, read_problems = read_table(data, name)
     if any(p.row == 0 for p in read_problems):
-        problems.extend(read_problems)
-        return
-    while table and _is_blank(table[-1]):
+        result.problems.extend(read_problems)
+        return None
+    while table and is_blank(table[-1]):
         table.pop()
     if not table:
-        problems.extend(read_problems)  # a CSV that cannot be parsed from its first row on
+        result.problems.extend(read_problems)  # a CSV that cannot be parsed from its first row on
         if not read_problems:
-            problems.append(ImportProblem(0, "", "the file is empty (no header row)", name))
-        return
-    positions, header_problems = _check_header(table[0], name)
-    problems.extend(header_problems)
+            result.problems.append(ImportProblem(0, "", "the file is empty (no header row)", name))
+        return None
+    return table, read_problems
+
+
+def _validate(
+    session: Session, fmt: Format, data: bytes, max_bytes: int, result: ValidationResult
+) -> RowChecker | None:
+    """Read, check the header, then every row; return the format's checker (None: no rows)."""
+    read = _read(data, max_bytes, result)
+    if read is None:
+        return None
+    table, read_problems = read
+    name = result.file_name
+    positions, width, header_problems = check_header(table[0], fmt, name)
     if header_problems or any(p.row == 1 for p in read_problems):
-        problems.extend(p for p in read_problems if p.row == 1)
-        return
-    _keep(result, read_problems)
-    body = [(n, cells) for n, cells in enumerate(table[1:], start=2) if not _is_blank(cells)]
+        result.problems.extend(header_problems + [p for p in read_problems if p.row == 1])
+        return None
+    _keep(result, read_problems, fmt.order)
+    body = [(n, cells) for n, cells in enumerate(table[1:], start=2) if not is_blank(cells)]
     result.rows_total = len(body)
     if not body:
-        problems.append(ImportProblem(0, "", "no data rows below the header", name))
-        return
+        result.problems.append(ImportProblem(0, "", "no data rows below the header", name))
+        return None
     if len(body) > MAX_ROWS:
-        problems.append(
-            ImportProblem(0, "", f"more than {MAX_ROWS:,} data rows; split the file", name)
-        )
-        return
-
-    # Read what validation needs in a few queries, not one per row.
-    specs, today = stored_vintages(session), date.today()
-    vintages: set[str] = set()
-    codes: set[str] = set()
-    for _, cells in body:
-        code = cell_text(cell(cells, positions, "code")).strip()
-        if code and code_problem(code) is None:
-            codes.add(code)
-        with contextlib.suppress(ValueError):
-            period = cell_text(cell(cells, positions, "period")).strip()
-            vintages.add(period_vintage(period, specs, today))
-    catalogue = load_catalogue(session, vintages, codes)
-    catalogue.today = today
-
+        message = f"more than {MAX_ROWS:,} data rows; split the file"
+        result.problems.append(ImportProblem(0, "", message, name))
+        return None
+    try:
+        checker = fmt.checker(session, positions, body, name)
+    except FileProblem as exc:
+        result.problems.append(ImportProblem(0, "", str(exc), name))
+        return None
     unreadable = {p.row for p in read_problems}
-    seen: dict[tuple[str, str, str], int] = {}
-    width = len(table[0])
     for n, cells in body:
         if n in unreadable:
             continue  # its reading problem is reported; checking its cells would repeat it
         extra = [c for c in cells[width:] if cell_text(c).strip()]
         if extra:
-            _keep(
-                result,
-                [
-                    ImportProblem(
-                        n,
-                        "",
-                        f"{width + len(extra)} cells but the header has {width} columns",
-                        name,
-                    )
-                ],
-            )
-        row, row_problems = check_row(n, cells, positions, catalogue, seen, name)
-        _keep(result, row_problems)
+            message = f"{width + len(extra)} cells but the header has {width} columns"
+            _keep(result, [ImportProblem(n, "", message, name)], fmt.order)
+        row, problems = checker.check(n, cells)
+        _keep(result, problems, fmt.order)
         if row is not None and not extra and not result.problems_total:
             result.rows.append(row)
-
-
-def _shadowed_rows(session: Session, rows: list[ImportRow], name: str) -> list[ImportProblem]:
-    """Warn about unit rows the map will not show: values are computed from the finest data.
-
-    :mod:`geodata.rollups.queries` computes every unit's value from the finest level that has data
-    for
-    the indicator and period; a coarser row is kept and shown as the unit's published figure.
-    """
-    pairs = {(r.indicator_key, r.period) for r in rows}
-    finest: dict[tuple[str, str], int] = {}
-    for indicator_key, period in pairs:
-        levels = session.scalars(
-            select(Observation.level)
-            .where(Observation.indicator_key == indicator_key, Observation.period == period)
-            .distinct()
-        ).all()
-        depths = [LEVEL_DEPTH[lv] for lv in levels if lv in LEVEL_DEPTH]
-        finest[(indicator_key, period)] = max(depths, default=-1)
-    for r in rows:
-        key = (r.indicator_key, r.period)
-        finest[key] = max(finest[key], LEVEL_DEPTH[r.level])
-    first: dict[tuple[str, str, str], tuple[int, int]] = {}
-    for r in rows:
-        if LEVEL_DEPTH[r.level] < finest[(r.indicator_key, r.period)]:
-            group = (r.indicator_key, r.period, r.level)
-            row, count = first.get(group, (r.row, 0))
-            first[group] = (row, count + 1)
-    levels = {depth: level for level, depth in LEVEL_DEPTH.items()}
-    return [
-        ImportProblem(
-            row,
-            "code",
-            f"{count} {level} row(s) of {indicator_key} {period}: the map computes {level} "
-            f"values from the {levels[finest[(indicator_key, period)]]}-level data, so these "
-            "are kept and shown beside them as published figures, not as the map's value",
-            name,
-        )
-        for (indicator_key, period, level), (row, count) in sorted(
-            first.items(), key=lambda item: item[1][0]
-        )
-    ]
+    return checker
 
 
 def validate_file(
-    session: Session, path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES
+    session: Session,
+    path: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    kind: str = "values",
 ) -> ValidationResult:
     """Validate an import file on disk; read the store, write nothing.
 
@@ -294,6 +273,8 @@ def validate_file(
         A ``.csv`` (UTF-8, BOM allowed) or ``.xlsx`` file (first sheet is read).
     max_bytes : int
         Size limit (``Settings.max_upload_bytes``); a larger file is rejected unread.
+    kind : str
+        ``values`` or ``register``.
 
     Returns
     -------
@@ -303,7 +284,7 @@ def validate_file(
     path = Path(path)
     data, problem = read_file(path, max_bytes)
     if data is None:
-        result = ValidationResult(file_name=path.name, sha256="")
+        result = ValidationResult(file_name=path.name, sha256="", kind=format_for(kind).kind)
         result.problems.append(problem)  # type: ignore[arg-type]
         return result
-    return validate_bytes(session, data, path.name, max_bytes=max_bytes)
+    return validate_bytes(session, data, path.name, max_bytes=max_bytes, kind=kind)

@@ -1,8 +1,9 @@
-"""Checking the header and each data row of a village register (CSV or XLSX).
+"""Checking one data row of a village register against the area's units.
 
 The format is a contract (PRODUCT.md "Interfaces"): one header row with ``code, name,
-parent_code`` required, then optionally ``households, adults, lon, lat, vintage``. Each problem
-names the file, the spreadsheet row (the header is row 1) and the column.
+parent_code`` required, then optionally ``households, adults, lon, lat, vintage``
+(:mod:`geodata.imports.columns`; the header is checked by :mod:`geodata.imports.validate`). Each
+problem names the file, the spreadsheet row (the header is row 1) and the column.
 """
 
 from __future__ import annotations
@@ -12,13 +13,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from geodata.imports.columns import REGISTER_COLUMNS, REGISTER_REQUIRED
 from geodata.imports.numbers import parse_number
 from geodata.imports.read import ImportProblem, RowProblems, cell_text, raw_number
 from geodata.imports.village_units import AreaUnits
 
-REGISTER_REQUIRED = ("code", "name", "parent_code")
-REGISTER_OPTIONAL = ("households", "adults", "lon", "lat", "vintage")
-REGISTER_COLUMNS = REGISTER_REQUIRED + REGISTER_OPTIONAL
 #: Longest village code and name the store keeps (``Village.code``, ``Village.name``).
 MAX_CODE, MAX_NAME = 16, 200
 _CODE = re.compile(rf"^[A-Za-z0-9_.-]{{1,{MAX_CODE}}}$")  # as the API's unit and village codes
@@ -39,7 +38,8 @@ class RegisterRow:
     lon, lat : float or None
         The point as given (None: no point).
     parents : dict of str to str
-        Vintage → the unit the village lies in (filled in by :mod:`geodata.imports.villages`).
+        Vintage → the unit the village lies in (filled in by
+        :mod:`geodata.imports.village_format`).
     fallback : tuple of float or None
         Where a new village without a point is drawn (a point inside its parent).
     """
@@ -60,39 +60,6 @@ class RegisterRow:
     def has_point(self) -> bool:
         """True when the row gives both lon and lat."""
         return self.lon is not None and self.lat is not None
-
-
-def column_order(problem: ImportProblem) -> tuple[int, int]:
-    """Sort key of a problem: row, then the column's place in the format."""
-    column = problem.column
-    return problem.row, REGISTER_COLUMNS.index(column) if column in REGISTER_COLUMNS else 99
-
-
-def check_header(header: list[object], name: str) -> tuple[dict[str, int], list[ImportProblem]]:
-    """Return column → cell index and the header's problems (unknown, repeated, missing)."""
-    problems: list[ImportProblem] = []
-    positions: dict[str, int] = {}
-    for index, heading in enumerate(header):
-        label = cell_text(heading).strip().lower()
-        if not label:
-            if any(cell_text(c).strip() for c in header[index:]):
-                problems.append(
-                    ImportProblem(1, f"#{index + 1}", "empty column name in the header row", name)
-                )
-            continue
-        if label not in REGISTER_COLUMNS:
-            allowed = ", ".join(REGISTER_COLUMNS)
-            problems.append(
-                ImportProblem(1, label, f"unknown column {label!r}; allowed: {allowed}", name)
-            )
-        elif label in positions:
-            problems.append(ImportProblem(1, label, "column appears twice in the header", name))
-        else:
-            positions[label] = index
-    for column in REGISTER_REQUIRED:
-        if column not in positions:
-            problems.append(ImportProblem(1, column, "required column is missing", name))
-    return positions, problems
 
 
 def _cell(cells: list[object], positions: Mapping[str, int], column: str) -> object:
@@ -146,7 +113,7 @@ def check_register_row(
     cells : list
         The row's cells.
     positions : mapping of str to int
-        Column → cell index (:func:`check_header`).
+        Column → cell index (:func:`geodata.imports.validate.check_header`).
     units : AreaUnits
         The units of every stored vintage.
     default_vintage : str

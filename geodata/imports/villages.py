@@ -24,9 +24,11 @@ register's). A register batch can be rolled back like a values batch
 (:func:`geodata.imports.rollback_batch`) while no later register batch changed the same villages
 and no values are stored for the villages it added.
 
-This module is the public entry point; the work is done in :mod:`~geodata.imports.village_rows`
-(header and rows), :mod:`~geodata.imports.village_units` (the area's units, polygons and crosswalk
-walks), :mod:`~geodata.imports.village_validate` and :mod:`~geodata.imports.village_commit`.
+These are the register's names for the one import pipeline (:mod:`geodata.imports`): the same
+reader, validation, commit and rollback as values, with ``kind="register"``; the register's own
+pieces are :mod:`~geodata.imports.village_rows` (a row), :mod:`~geodata.imports.village_units`
+(the area's units, polygons and crosswalk walks), :mod:`~geodata.imports.village_format` and
+:mod:`~geodata.imports.village_store`.
 """
 
 from __future__ import annotations
@@ -39,34 +41,29 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from geodata.imports.commit import ImportRejected
+from geodata.imports.commit import (
+    ImportOutcome,
+    ImportRejected,
+    commit_batch,
+    import_bytes,
+    rejected,
+)
 from geodata.imports.read import DEFAULT_MAX_BYTES, read_file
-from geodata.imports.village_commit import RegisterOutcome, commit_register, has_register_table
-from geodata.imports.village_validate import RegisterValidation, validate_register
-from geodata.store.engine import transaction
+from geodata.imports.validate import ValidationResult, validate_bytes
+from geodata.imports.village_store import has_register_table
 from geodata.store.models import ImportBatch, ReplacedVillage
 
 log = logging.getLogger(__name__)
 #: The limit for the area's own register read at ``dxmap init`` (uploads use the settings').
 INIT_MAX_BYTES = 256 * 1024 * 1024
-
-__all__ = [
-    "RegisterOutcome",
-    "RegisterValidation",
-    "import_villages",
-    "load_village_register",
-    "validate_villages",
-]
+#: The register's names for the pipeline's result types (one of each for both kinds).
+RegisterValidation = ValidationResult
+RegisterOutcome = ImportOutcome
 
 
-def _rejected(result: RegisterValidation) -> ImportRejected:
-    """Return the exception for a register with problems (its warnings in ``.warnings``)."""
-    rejected = ImportRejected(result.problems)
-    rejected.warnings = list(result.warnings)  # type: ignore[attr-defined]
-    return rejected
-
-
-def _content(source: str | Path | bytes, file_name: str | None, max_bytes: int) -> tuple:
+def _content(
+    source: str | Path | bytes, file_name: str | None, max_bytes: int
+) -> tuple[bytes | None, str, Any]:
     """Return ``(bytes or None, file name, problem or None)`` of a path or of bytes."""
     if isinstance(source, bytes):
         return source, file_name or "upload", None
@@ -102,13 +99,11 @@ def validate_villages(
     """
     data, name, problem = _content(source, file_name, max_bytes)
     if data is None:
-        result = RegisterValidation(file_name=name, sha256="")
-        result.problems.append(problem)
-        return result
+        return RegisterValidation(file_name=name, sha256="", problems=[problem], kind="register")
     if isinstance(store, Session):
-        return validate_register(store, data, name, max_bytes)
+        return validate_bytes(store, data, name, max_bytes=max_bytes, kind="register")
     with Session(store) as session:
-        return validate_register(session, data, name, max_bytes)
+        return validate_bytes(session, data, name, max_bytes=max_bytes, kind="register")
 
 
 def import_villages(
@@ -135,36 +130,24 @@ def import_villages(
     max_bytes : int
         Size limit (``Settings.max_upload_bytes``).
     note : str
-        Free text kept with the batch.
+        Free text kept with the batch (after "village register: ").
 
     Returns
     -------
     RegisterOutcome
-        The batch, villages added and updated, and the warnings.
+        The batch, villages added and updated, the vintages they were placed in, the warnings.
 
     Raises
     ------
     ImportRejected
-        With every problem (file, row, column); nothing is written then.
+        With every problem (file, row, column), and the warnings in ``.warnings``; nothing is
+        written then. Also when another import wrote at the same time (as
+        :func:`geodata.imports.commit.import_bytes`).
     """
     data, name, problem = _content(source, file_name, max_bytes)
     if data is None:
         raise ImportRejected([problem])
-    with transaction(engine) as session:
-        result = validate_register(session, data, name, max_bytes)
-        if not result.ok:
-            raise _rejected(result)
-        outcome = commit_register(session, result, user, note)
-    log.info(
-        "village register batch %s committed: %s villages (%s new, %s updated) from %s by %s",
-        outcome.batch_id,
-        outcome.rows_total,
-        outcome.rows_inserted,
-        outcome.rows_replaced,
-        name,
-        user,
-    )
-    return outcome
+    return import_bytes(engine, data, name, user, max_bytes=max_bytes, note=note, kind="register")
 
 
 def load_village_register(session: Session, area: Any) -> str:
@@ -207,12 +190,12 @@ def load_village_register(session: Session, area: Any) -> str:
     )
     if loaded:
         return f"villages: {path.name} already loaded (batch {loaded}), nothing to do"
-    result = validate_register(session, data, path.name, INIT_MAX_BYTES)
+    result = validate_bytes(session, data, path.name, max_bytes=INIT_MAX_BYTES, kind="register")
     if not result.ok:
-        raise _rejected(result)
+        raise rejected(result)
     for warning in result.warnings:
         log.warning("%s", warning)
-    outcome = commit_register(session, result, "dxmap init", "the area manifest's [villages] file")
+    outcome = commit_batch(session, result, "dxmap init", "the area manifest's [villages] file")
     return (
         f"villages: {outcome.rows_total} from {path.name} ({outcome.rows_inserted} new, "
         f"{outcome.rows_replaced} updated; batch {outcome.batch_id})"

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from geodata.areas.hierarchy import all_units, ancestry, find_unit, village_points
+from geodata.areas.hierarchy import village_points
+from geodata.areas.unit_records import find_unit, has_units_below, stored_units
 from geodata.areas.vintages import stored_vintages
 from geodata.catalogue.indicators import INDICATOR_TEXT_FIELDS, PILLARS, catalogue_indicators
 from geodata.store.models import RollupScope, Target, Unit, VillageParent
@@ -141,10 +142,6 @@ def indicator_records(session: Session) -> list[dict[str, Any]]:
     return records
 
 
-def _units(session: Session, vintage: str) -> list[dict[str, Any]]:
-    return [record.as_dict() for record in all_units(session, vintage)]
-
-
 def unit_record(session: Session, vintage: str, code: str) -> dict[str, Any] | None:
     """Return one unit of a vintage as a JSON-ready record, or ``None`` when it does not exist.
 
@@ -161,7 +158,7 @@ def unit_record(session: Session, vintage: str, code: str) -> dict[str, Any] | N
     -------
     dict or None
         ``code, name, type, level, parent_code, vintage, bbox``
-        (:meth:`geodata.areas.hierarchy.UnitRecord.as_dict`).
+        (:meth:`geodata.areas.unit_records.UnitRecord.as_dict`).
     """
     unit = find_unit(session, vintage, code)
     return None if unit is None else unit.as_dict()
@@ -182,7 +179,8 @@ def unit_records(
         ``province``, ``district``, ``commune`` or ``village``; default every unit level
         (villages only when asked for).
     parent : str, optional
-        Only units lying (directly or indirectly) inside this unit. When the parent has no
+        Only units lying (directly or indirectly) inside this unit, read through the stored
+        closure (an indexed read, whatever the size of the area). When the parent has no
         units at ``level`` and no children at all (a district without communes), the
         parent itself is returned, as the map and the values do.
 
@@ -194,12 +192,6 @@ def unit_records(
         ``level, parent_code`` (the unit holding the village in this vintage), ``vintage,
         lon, lat``.
     """
-    units = _units(session, vintage)
-    parent_of = {u["code"]: u["parent_code"] for u in units}
-
-    def inside(code: str | None) -> bool:
-        return parent in ancestry(parent_of, code)
-
     if level == "village":
         return [
             {
@@ -212,13 +204,10 @@ def unit_records(
                 "lon": float(lon),
                 "lat": float(lat),
             }
-            for code, name, unit_code, lon, lat in village_points(session, vintage)
-            if parent is None or inside(unit_code)
+            for code, name, unit_code, lon, lat in village_points(session, vintage, under=parent)
         ]
-    selected = [u for u in units if level is None or u["level"] == level]
-    if parent is not None:
-        selected = [u for u in selected if u["code"] != parent and inside(u["code"])]
-        has_children = parent in set(parent_of.values())
-        if not selected and level is not None and not has_children:
-            selected = [u for u in units if u["code"] == parent]
-    return selected
+    units = stored_units(session, vintage, level=level, under=parent)
+    leaf = not units and parent is not None and level is not None
+    if leaf and not has_units_below(session, vintage, parent):  # the unit itself, as the map
+        units = stored_units(session, vintage, codes=[parent])
+    return [unit.as_dict() for unit in units]

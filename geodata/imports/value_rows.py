@@ -1,4 +1,4 @@
-"""Checking one data row of an import file against the catalogue and the loaded units.
+"""Checking one data row of an import of values against the catalogue and the loaded units.
 
 Each check adds an :class:`~geodata.imports.read.ImportProblem` naming the spreadsheet row and the
 column; a row without problems becomes an :class:`ImportRow`, ready to be written.
