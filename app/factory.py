@@ -13,16 +13,15 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.api import make_api_blueprint
-from app.api_docs import make_docs_blueprint
+from app.api import make_api_blueprint, make_docs_blueprint
 from app.area import settings_area
-from app.geo_routes import GEOJSON, register_geo_routes
 from app.layout import build_layout
-from app.not_found import register_favicon, register_not_found
-from app.secret_key import resolve_secret_key
-from app.security import SafeDash
 from app.settings import PREFIX, Settings, SettingsError, assets_dir
 from app.web import install_web
+from app.web.geo_routes import GEOJSON, register_geo_routes
+from app.web.not_found import register_favicon, register_not_found
+from app.web.secret_key import resolve_secret_key
+from app.web.security import SafeDash
 from callbacks import analysis, brief, downloads, labels, navigation
 from callbacks import map as map_callbacks
 from callbacks.view_state import Choices, default_state

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.api_params import (
+from app.api.params import (
     BadParameter,
     ViewParams,
     check_parent_level,

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
-from app.openapi import build_openapi
+from app.api.openapi import build_openapi
 
 DOCS_PATH = "/api/v1/docs"
 SWAGGER_FILES = ("swagger-ui.css", "swagger-ui-bundle.js")
@@ -81,7 +81,7 @@ def make_docs_blueprint(home: str = "/") -> Blueprint:
     api = home.rstrip("/") + "/api/v1"
     docs = home.rstrip("/") + DOCS_PATH
     page = PAGE.format(docs=docs, api=api, home=home, endpoints=_endpoint_list(api))
-    own = resources.files("app") / "static"
+    own = resources.files("app.api") / "static"
     spec = as_openapi_30(build_openapi(api))
 
     @bp.get(DOCS_PATH)

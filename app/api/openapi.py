@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from app.openapi_schemas import PARAMETERS, SCHEMAS, ref
+from app.api.openapi_schemas import PARAMETERS, SCHEMAS, ref
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"

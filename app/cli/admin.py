@@ -8,7 +8,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 
-from app.cli_store import EXIT_OK, CliError, load_settings, open_store, redacted
+from app.cli.store import EXIT_OK, CliError, load_settings, open_store, redacted
 
 log = logging.getLogger("dxmap")
 
@@ -70,7 +70,7 @@ def _read_password(args: argparse.Namespace) -> str:
 def cmd_user_add(args: argparse.Namespace) -> int:
     from werkzeug.security import generate_password_hash
 
-    from app.web_models import ROLE_EDITOR, UserRole
+    from app.web.models import ROLE_EDITOR, UserRole
     from geodata.store.engine import transaction
     from geodata.store.models import User
 
@@ -100,7 +100,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from app.web_models import ROLE_EDITOR, UserRole
+    from app.web.models import ROLE_EDITOR, UserRole
     from geodata.store.engine import session_factory
     from geodata.store.models import User
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.api_params import LEVELS
+from app.api.params import LEVELS
 from geodata.values.columns import UNIT_COLUMNS
 
 INDICATOR_KEYS_EXAMPLE = "fibre_households"

@@ -17,11 +17,11 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.cli_admin import cmd_init, cmd_serve, cmd_user_add, cmd_user_list
-from app.cli_data import cmd_batches, cmd_export, cmd_import, cmd_rollback
-from app.cli_engine import add_parsers as add_engine_parsers
-from app.cli_store import EXIT_ERROR, EXIT_USAGE, CliError
-from app.cli_villages import add_parser as add_villages_parser
+from app.cli.admin import cmd_init, cmd_serve, cmd_user_add, cmd_user_list
+from app.cli.data import cmd_batches, cmd_export, cmd_import, cmd_rollback
+from app.cli.engine import add_parsers as add_engine_parsers
+from app.cli.store import EXIT_ERROR, EXIT_USAGE, CliError
+from app.cli.villages import add_parser as add_villages_parser
 from app.settings import SettingsError
 
 log = logging.getLogger("dxmap")

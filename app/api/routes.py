@@ -20,8 +20,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from app.api_json import JSON, items_of, json_response, provenance_summary
-from app.api_params import (
+from app.api.openapi import API_VERSION, build_openapi
+from app.api.params import (
     ApiError,
     BadParameter,
     NotFound,
@@ -31,8 +31,8 @@ from app.api_params import (
     parse_units,
     parse_view,
 )
-from app.openapi import API_VERSION, build_openapi
-from app.outage import is_outage, outage_response
+from app.api.payloads import JSON, items_of, json_response, provenance_summary
+from app.web.outage import is_outage, outage_response
 from geodata.areas.stored import stored_area
 from geodata.areas.vintages import stored_vintages
 from geodata.exports.metadata import SYNTHETIC_WARNING
@@ -136,7 +136,7 @@ def make_api_blueprint(engine: Engine) -> Blueprint:
         check_known(args(), ())
         links = {name: url_for(f".{name.replace('.', '_')}") for name in ENDPOINTS}
         payload = {"name": "dxmap HTTP API", "version": API_VERSION, "endpoints": links}
-        payload["documentation"] = request.script_root + API_PREFIX + "/docs"  # app/api_docs.py
+        payload["documentation"] = request.script_root + API_PREFIX + "/docs"  # app/api/docs.py
         response = json_response(payload)
         response.headers["Cache-Control"] = STATIC_CACHE
         return response
