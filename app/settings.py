@@ -69,7 +69,7 @@ class Settings:
     instance_dir: Path = field(default_factory=_default_instance_dir)
     tile_url: str = ""
     tile_attribution: str = ""
-    secret_key: str = ""  # empty: a random key kept in <instance>/secret_key (app/web/secret_key.py)
+    secret_key: str = ""  # empty: a random key in <instance>/secret_key (app/web/secret_key.py)
     host: str = "127.0.0.1"
     port: int = 8050
     workers: int = 2

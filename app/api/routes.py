@@ -37,8 +37,7 @@ from geodata.areas.stored import stored_area
 from geodata.areas.vintages import stored_vintages
 from geodata.exports.metadata import SYNTHETIC_WARNING
 from geodata.exports.rows import view_values
-from geodata.exports.view import resolve_view
-from geodata.exports.write import ExportError, export_filename, export_view
+from geodata.exports.write import export_filename, export_view
 from geodata.service.listing import (
     indicator_records,
     pillar_records,
@@ -48,6 +47,7 @@ from geodata.service.listing import (
     vintage_records,
 )
 from geodata.store.models import Indicator
+from geodata.view import View, ViewError
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
@@ -55,8 +55,6 @@ GEOJSON = "application/geo+json"
 ENDPOINTS = ("vintages", "indicators", "units", "values", "geojson", "openapi.json")
 DATA_CACHE = "public, no-cache"  # always revalidate: an import may change any answer
 STATIC_CACHE = "public, max-age=3600"
-# ExportError names the export function's parameters; the API's are named as in PRODUCT.md.
-_EXPORT_PARAMETER = {"parent_code": "parent", "view": "vintage", "fmt": None}
 
 
 def error_response(error: ApiError) -> Response:
@@ -113,23 +111,21 @@ def make_api_blueprint(engine: Engine) -> Blueprint:
     def data_tag(session: Session, endpoint: str, params: Any) -> str:
         return _etag(endpoint, params, store_fingerprint(session))
 
-    def export_kwargs(params: ViewParams) -> dict[str, Any]:
-        return {
-            "level": params.level,
-            "vintage": params.vintage,
-            "period": params.period,
-            "indicator": params.indicator,
-            "parent_code": params.parent,
-            "below_target": params.below_target,
-        }
+    def view_of(params: ViewParams) -> View:
+        return View(
+            indicator=params.indicator,
+            period=params.period,
+            vintage=params.vintage,
+            level=params.level,
+            parent=params.parent,
+            below_target=params.below_target,
+        )
 
     def export_call(function: Callable[..., Any], *a: Any, **kw: Any) -> Any:
         try:
             return function(*a, **kw)
-        except ExportError as exc:
-            raise BadParameter(
-                str(exc), _EXPORT_PARAMETER.get(exc.parameter, exc.parameter)
-            ) from None
+        except ViewError as exc:
+            raise BadParameter(str(exc), exc.parameter) from None
 
     @bp.get("/")
     def index() -> Response:
@@ -188,8 +184,7 @@ def make_api_blueprint(engine: Engine) -> Blueprint:
             params = view_params(session)
 
             def build() -> Response:
-                view = export_call(resolve_view, session, **export_kwargs(params))
-                frame = export_call(view_values, session, view, params.indicator)
+                frame = export_call(view_values, session, view_of(params), params.indicator)
                 items = items_of(frame)
                 if params.below_target:
                     items = [item for item in items if item["met"] is False]
@@ -212,8 +207,8 @@ def make_api_blueprint(engine: Engine) -> Blueprint:
             params = view_params(session)
 
             def build() -> Response:
-                body = export_call(export_view, session, fmt="geojson", **export_kwargs(params))
-                name = export_filename(fmt="geojson", **export_kwargs(params))
+                body = export_call(export_view, session, view_of(params), fmt="geojson")
+                name = export_filename(view_of(params), fmt="geojson")
                 response = Response(body, mimetype=GEOJSON)
                 response.headers["Content-Disposition"] = f'inline; filename="{name}"'
                 return response

@@ -1,18 +1,49 @@
-"""The ``dxmap`` commands that set things up: ``init``, ``serve``, ``user add``, ``user list``."""
+"""The ``dxmap`` commands that run dxmap: ``init`` (load the store) and ``serve`` (the web app)."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
-import sys
-from datetime import UTC, datetime
 
-from app.cli.store import EXIT_OK, CliError, load_settings, open_store, redacted
+from app.cli.store import EXIT_OK, load_settings, redacted
 
 log = logging.getLogger("dxmap")
 
-MIN_PASSWORD_LENGTH = 8
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number is needed, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Add ``init`` and ``serve`` to the ``dxmap`` parser."""
+    p = sub.add_parser(
+        "init",
+        help="create the store and load boundaries, catalogue, targets, demo data (idempotent)",
+    )
+    p.add_argument("--no-demo", action="store_true", help="do not load the synthetic demo data")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("serve", help="run the web app (gunicorn; --dev: Flask's dev server)")
+    p.add_argument("--host", help="interface to listen on (default DXMAP_HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default DXMAP_PORT or 8050)")
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="gunicorn worker processes (default DXMAP_WORKERS or 2)",
+    )
+    p.add_argument(
+        "--dev",
+        action="store_true",
+        help="Flask's development server, one process (DXMAP_DEBUG=1 adds Dash's dev tools)",
+    )
+    p.set_defaults(func=cmd_serve)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -52,67 +83,4 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from app.server import serve  # lazily: building the app is the serve command's job
 
     serve(settings, workers=settings.workers, dev=args.dev)
-    return EXIT_OK
-
-
-def _read_password(args: argparse.Namespace) -> str:
-    if args.password_stdin or not sys.stdin.isatty():
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass.getpass(f"Password for {args.name}: ")
-        if getpass.getpass("Repeat password: ") != password:
-            raise CliError("the passwords do not match")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise CliError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    return password
-
-
-def cmd_user_add(args: argparse.Namespace) -> int:
-    from werkzeug.security import generate_password_hash
-
-    from app.web.models import ROLE_EDITOR, UserRole
-    from geodata.store.engine import transaction
-    from geodata.store.models import User
-
-    name = args.name.strip()
-    if not name or len(name) > 100:
-        raise CliError("a user name needs 1 to 100 characters")
-    engine = open_store(load_settings())
-    try:
-        password = _read_password(args)
-        with transaction(engine) as session:
-            user = session.get(User, name)
-            if user is not None and not args.replace:
-                raise CliError(f"user {name!r} exists; use --replace to set a new password")
-            if user is None:
-                user = User(name=name, created_at=datetime.now(UTC).replace(tzinfo=None))
-                session.add(user)
-            user.password_hash = generate_password_hash(password)
-            session.flush()  # the role row refers to the user
-            if args.role is not None or session.get(UserRole, name) is None:
-                session.merge(UserRole(name=name, role=args.role or ROLE_EDITOR))
-    finally:
-        engine.dispose()
-    log.info("user %s %s", name, "updated" if args.replace else "added")
-    return EXIT_OK
-
-
-def cmd_user_list(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
-
-    from app.web.models import ROLE_EDITOR, UserRole
-    from geodata.store.engine import session_factory
-    from geodata.store.models import User
-
-    engine = open_store(load_settings())
-    try:
-        with session_factory(engine)() as session:
-            rows = session.execute(
-                select(User.name, UserRole.role)
-                .outerjoin(UserRole, UserRole.name == User.name)
-                .order_by(User.name)
-            ).all()
-    finally:
-        engine.dispose()
-    sys.stdout.write("".join(f"{name}\t{role or ROLE_EDITOR}\n" for name, role in rows))
     return EXIT_OK

@@ -31,6 +31,7 @@ from geodata.areas.manifest import (
 from geodata.areas.stored import StoredArea, stored_area
 from geodata.areas.text import search_key
 from geodata.areas.vintages import (
+    PERIOD_KEY,
     VintageSpec,
     period_bounds,
     stored_vintages,
@@ -46,6 +47,7 @@ __all__ = [
     "Hierarchy",
     "LayerSpec",
     "ManifestError",
+    "PERIOD_KEY",
     "StoredArea",
     "VillagesSpec",
     "VintageSpec",

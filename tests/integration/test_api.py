@@ -25,6 +25,7 @@ from geodata.store.geometry import units_frame
 from geodata.store.models import Target
 from geodata.store.version import bump_data_version
 from geodata.values.columns import UNIT_COLUMNS
+from geodata.view import View
 
 API = "/api/v1"
 PRODUCT_INDICATORS = {
@@ -238,16 +239,15 @@ def test_geojson_is_the_geojson_export_of_the_same_view(
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.headers["Content-Type"].startswith("application/geo+json")
     with Session(store_engine) as session:
-        exported = export_view(
-            session,
-            fmt="geojson",
+        view = View(
             level=level,
             vintage=vintage,
             period=period,
             indicator=indicator,
-            parent_code=parent,
+            parent=parent,
             below_target=below_target,
         )
+        exported = export_view(session, view, fmt="geojson")
     served = _json(response)
     # The only difference allowed is the moment each file was generated.
     assert _without_time(served) == _without_time(json.loads(exported))
