@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.api import make_api_blueprint, make_docs_blueprint
+from app.api import ApiFactory, make_docs_blueprint
 from app.area import settings_area
 from app.layout import build_layout
 from app.settings import PREFIX, Settings, SettingsError, assets_dir
@@ -156,8 +156,9 @@ def create_app(settings: Settings) -> dash.Dash:
 
     prefix = app.config.requests_pathname_prefix
     register_geo_routes(server, service, app.config.routes_pathname_prefix)
-    server.register_blueprint(make_api_blueprint(engine))
-    server.register_blueprint(make_docs_blueprint(prefix))
+    api = ApiFactory(engine)
+    server.register_blueprint(api.blueprint)
+    server.register_blueprint(make_docs_blueprint(api, prefix))
     register_not_found(app)
     register_favicon(app)
 

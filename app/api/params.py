@@ -1,208 +1,166 @@
-"""Validation of the HTTP API's query parameters: pure functions, no database, no Flask."""
+"""The HTTP API's query parameters, declared once (pydantic); the OpenAPI document follows them.
+
+Each endpoint takes one query model. :func:`parse_query` reads a request's query with it: a
+parameter the model does not declare, a repeated one, a missing required one or a malformed
+flag is a :class:`geodata.view.ViewError` naming it. What the values mean (an indicator of the
+catalogue, a vintage the store holds, a level of that vintage, a parent unit that exists) is
+checked afterwards, once, by :meth:`geodata.view.View.parse` and :class:`geodata.view.Choices`.
+
+A field's ``json_schema_extra`` may hold ``CHOICES``: the name of a set of the area's choices
+(``levels``, ``vintages``) that the OpenAPI document lists as the parameter's ``enum``.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
 
-from geodata.areas.vintages import VintageSpec, period_bounds, vintage_for_period, vintage_spec
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+)
 
-LEVELS = ("country", "province", "district", "commune", "village")
-TRUE_WORDS = ("true", "1", "yes")
-FALSE_WORDS = ("false", "0", "no")
-VIEW_PARAMETERS = ("indicator", "period", "vintage", "level", "parent", "below_target")
-UNITS_PARAMETERS = ("vintage", "level", "parent")
-_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,16}$")
+from geodata.view import CODE_PATTERN, PERIOD_PATTERN, Choices, View, ViewError, parse_flag
+
+#: The key of ``json_schema_extra`` naming the area's choices a parameter takes.
+CHOICES = "x-dxmap-choices"
 
 QueryArgs = Mapping[str, Sequence[str]]
 
 
-class ApiError(Exception):
-    """An error answered as JSON: ``{"error": {"parameter": ..., "message": ...}}``."""
-
-    status = 400
-
-    def __init__(self, message: str, parameter: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.parameter = parameter
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the JSON body of the error answer."""
-        return {
-            "error": {"status": self.status, "parameter": self.parameter, "message": self.message}
-        }
+def _flag(value: Any, info: ValidationInfo) -> bool:
+    return parse_flag(value, str(info.field_name))
 
 
-class BadParameter(ApiError):
-    """A parameter is missing, malformed or not allowed here (400)."""
-
-    status = 400
+#: ``true``/``false`` (also ``1``/``0``, ``yes``/``no``); absent is false.
+Flag = Annotated[bool, BeforeValidator(_flag)]
 
 
-class NotFound(ApiError):
-    """The parameters are well formed but name something that does not exist (404)."""
+class Query(BaseModel):
+    """The parameters of an endpoint that takes none (anything given is refused)."""
 
-    status = 404
-
-
-@dataclass(frozen=True)
-class ViewParams:
-    """A validated view for ``values`` and ``geojson``."""
-
-    indicator: str
-    period: str
-    vintage: str
-    level: str
-    parent: str | None = None
-    below_target: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the view as JSON-ready data (parameter names as in the API)."""
-        return {
-            "indicator": self.indicator,
-            "period": self.period,
-            "vintage": self.vintage,
-            "level": self.level,
-            "parent": self.parent,
-            "below_target": self.below_target,
-        }
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-@dataclass(frozen=True)
-class UnitsParams:
-    """Validated parameters of ``units``."""
+class ViewQuery(Query):
+    """The parameters of ``/values`` and ``/geojson``: one view of one indicator."""
 
-    vintage: str
-    level: str | None = None
-    parent: str | None = None
+    indicator: str = Field(
+        description="Indicator key from the catalogue (see `/indicators`).",
+        examples=["fibre_households"],
+    )
+    period: str = Field(
+        description="Period key: a year (`2024`), a half-year (`2025-H1`) or a quarter "
+        "(`2025-Q3`).",
+        examples=["2024"],
+        json_schema_extra={"pattern": PERIOD_PATTERN},
+    )
+    vintage: str | None = Field(
+        None,
+        description="Boundary vintage to show the values on; default: the vintage in force at "
+        "the end of the period. Values of any period can be viewed on a later vintage "
+        "(re-aggregated through the crosswalk, never averaged).",
+        examples=["2020"],
+        json_schema_extra={CHOICES: "vintages"},
+    )
+    level: str = Field(
+        description="Level of the units returned; a vintage without districts (such as "
+        "`2025-07`) has no `district` level.",
+        examples=["commune"],
+        json_schema_extra={CHOICES: "levels"},
+    )
+    parent: str | None = Field(
+        None,
+        description="Code of a unit of the vintage above the level: only units inside it. A "
+        "unit with no units below it (a district without communes) answers with itself.",
+        examples=["747"],
+        json_schema_extra={"pattern": CODE_PATTERN},
+    )
+    below_target: Flag = Field(
+        False,
+        description="Only units whose target is not met (no data or no target is not below "
+        "target).",
+        examples=[False],
+    )
 
 
-def check_known(args: QueryArgs, allowed: Collection[str]) -> None:
-    """Refuse parameters the endpoint does not take (a typo must not be silently ignored)."""
-    for name in args:
+class UnitsQuery(Query):
+    """The parameters of ``/units``: the units of a vintage, of a level, inside a unit."""
+
+    vintage: str = Field(
+        description="Boundary vintage.",
+        examples=["2020"],
+        json_schema_extra={CHOICES: "vintages"},
+    )
+    level: str | None = Field(
+        None,
+        description="Only units of this level (default: every unit level; villages only when "
+        "asked for).",
+        examples=["commune"],
+        json_schema_extra={CHOICES: "levels"},
+    )
+    parent: str | None = Field(
+        None,
+        description="Code of a unit of the vintage: only units inside it. A unit with no "
+        "units below it (a district without communes) answers with itself.",
+        examples=["747"],
+        json_schema_extra={"pattern": CODE_PATTERN},
+    )
+
+
+def _single(args: QueryArgs, model: type[Query]) -> dict[str, str]:
+    """Return one text per given parameter (stripped; empty is absent), refusing the rest."""
+    allowed = tuple(model.model_fields)
+    values: dict[str, str] = {}
+    for name, given in args.items():
         if name not in allowed:
             expected = ", ".join(allowed) if allowed else "no parameters"
-            raise BadParameter(f"unknown parameter {name!r}; this endpoint takes {expected}", name)
+            raise ViewError(name, f"unknown parameter {name!r}; this endpoint takes {expected}")
+        texts = [text.strip() for text in given if text.strip()]
+        if len(texts) > 1:
+            raise ViewError(name, f"parameter {name!r} is given {len(texts)} times; give it once")
+        if texts:
+            values[name] = texts[0]
+    return values
 
 
-def single(args: QueryArgs, name: str, *, required: bool = False) -> str | None:
-    """Return one parameter's value (stripped; empty counts as absent); refuse repeats."""
-    values = [v.strip() for v in args.get(name, ()) if v.strip()]
-    if len(values) > 1:
-        raise BadParameter(f"parameter {name!r} is given {len(values)} times; give it once", name)
-    if not values:
-        if required:
-            raise BadParameter(f"parameter {name!r} is required", name)
-        return None
-    return values[0]
+def _view_error(error: ValidationError) -> ViewError:
+    """Name the first parameter pydantic refused, in the API's words."""
+    first = error.errors()[0]
+    name = str(first["loc"][0]) if first["loc"] else None
+    cause = (first.get("ctx") or {}).get("error")
+    if isinstance(cause, ViewError):
+        return cause
+    if first["type"] == "missing":
+        return ViewError(name, f"parameter {name!r} is required")
+    return ViewError(name, f"{name}: {first['msg']}")
 
 
-def parse_vintage(value: str, vintages: Sequence[VintageSpec]) -> str:
-    """Check a vintage key against the stored vintages."""
-    keys = [v.key for v in vintages]
-    if value not in keys:
-        raise BadParameter(
-            f"unknown vintage {value!r}; expected one of {', '.join(keys)}", "vintage"
-        )
-    return value
+def parse_query(model: type[Query], args: QueryArgs) -> Query:
+    """Read a request's query (``request.args.to_dict(flat=False)``) with an endpoint's model.
 
-
-def parse_level(value: str, vintage: str, vintages: Sequence[VintageSpec]) -> str:
-    """Check a level key and that the vintage has that level (e.g. no districts from 2025-07)."""
-    if value not in LEVELS:
-        raise BadParameter(f"unknown level {value!r}; expected one of {', '.join(LEVELS)}", "level")
-    available = (*vintage_spec(vintage, vintages).levels, "village")
-    if value not in available:
-        raise BadParameter(
-            f"vintage {vintage} has no {value} level; its levels are {', '.join(available)}",
-            "level",
-        )
-    return value
-
-
-def parse_period(value: str) -> str:
-    """Check a period key (``2024``, ``2025-H1``, ``2025-Q3``)."""
+    Raises
+    ------
+    ViewError
+        Naming an unknown, repeated, missing or malformed parameter.
+    """
+    values = _single(args, model)
     try:
-        period_bounds(value)
-    except ValueError as exc:
-        raise BadParameter(str(exc), "period") from None
-    return value
+        return model.model_validate(values)
+    except ValidationError as error:
+        raise _view_error(error) from None
 
 
-def parse_code(value: str | None, name: str = "parent") -> str | None:
-    """Check the shape of a unit code (existence is the caller's 404)."""
-    if value is None:
-        return None
-    if not _CODE.match(value):
-        raise BadParameter(
-            f"{name} must be a unit code (letters, digits, '.', '_' or '-', at most 16), "
-            f"got {value!r}",
-            name,
-        )
-    return value
+def parse_view(args: QueryArgs, choices: Choices) -> View:
+    """Return the View an API query asks for: read by :class:`ViewQuery`, checked by ``choices``.
 
-
-def parse_bool(value: str | None, name: str) -> bool:
-    """Read ``true/false/1/0/yes/no`` (absent is false)."""
-    if value is None:
-        return False
-    word = value.lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise BadParameter(f"{name} must be true or false, got {value!r}", name)
-
-
-def check_parent_level(level: str, parent: str, parent_level: str) -> None:
-    """Refuse a parent that is not above the requested level (a commune holds no districts)."""
-    if LEVELS.index(parent_level) >= LEVELS.index(level):
-        raise BadParameter(
-            f"unit {parent} is a {parent_level}; it holds no {level}-level units "
-            "(parent must be a unit above the requested level)",
-            "parent",
-        )
-
-
-def parse_view(
-    args: QueryArgs, indicators: Collection[str], vintages: Sequence[VintageSpec]
-) -> ViewParams:
-    """Validate the parameters of ``values`` and ``geojson``; vintage defaults to the period's."""
-    check_known(args, VIEW_PARAMETERS)
-    indicator = single(args, "indicator", required=True) or ""
-    if indicator not in indicators:
-        known = ", ".join(sorted(indicators)) or "none loaded"
-        raise BadParameter(f"unknown indicator {indicator!r}; expected one of {known}", "indicator")
-    period = parse_period(single(args, "period", required=True) or "")
-    vintage_arg = single(args, "vintage")
-    if vintage_arg is None:
-        try:
-            vintage = vintage_for_period(period, vintages)
-        except ValueError as exc:
-            raise BadParameter(str(exc), "period") from None
-    else:
-        vintage = parse_vintage(vintage_arg, vintages)
-    level = parse_level(single(args, "level", required=True) or "", vintage, vintages)
-    return ViewParams(
-        indicator=indicator,
-        period=period,
-        vintage=vintage,
-        level=level,
-        parent=parse_code(single(args, "parent")),
-        below_target=parse_bool(single(args, "below_target"), "below_target"),
-    )
-
-
-def parse_units(args: QueryArgs, vintages: Sequence[VintageSpec]) -> UnitsParams:
-    """Validate the parameters of ``units``."""
-    check_known(args, UNITS_PARAMETERS)
-    vintage = parse_vintage(single(args, "vintage", required=True) or "", vintages)
-    level = single(args, "level")
-    return UnitsParams(
-        vintage=vintage,
-        level=None if level is None else parse_level(level, vintage, vintages),
-        parent=parse_code(single(args, "parent")),
-    )
+    Raises
+    ------
+    ViewError
+        Naming the first bad parameter (``not_found`` for a parent unit that does not exist).
+    """
+    return View.parse(parse_query(ViewQuery, args).model_dump(), choices)
