@@ -113,8 +113,10 @@ class Choices:
 
     def levels_of(self, vintage: str) -> tuple[str, ...]:
         """Return the levels a view of ``vintage`` may show: the vintage's own, then villages."""
-        spec = next(spec for spec in self.vintages if spec.key == vintage)
-        return (*spec.levels, "village")
+        for spec in self.vintages:
+            if spec.key == vintage:
+                return (*spec.levels, "village")
+        raise self._unknown_vintage(vintage)
 
     @property
     def area_levels(self) -> tuple[str, ...]:
@@ -156,11 +158,12 @@ class Choices:
             except ValueError as exc:
                 raise ViewError("period", str(exc)) from None
         if key not in self.vintage_keys:
-            raise ViewError(
-                "vintage",
-                f"unknown vintage {key!r}; expected one of {', '.join(self.vintage_keys)}",
-            )
+            raise self._unknown_vintage(key)
         return key
+
+    def _unknown_vintage(self, key: str) -> ViewError:
+        known = ", ".join(self.vintage_keys)
+        return ViewError("vintage", f"unknown vintage {key!r}; expected one of {known}")
 
     def level(self, key: str | None, vintage: str) -> str:
         """Return a level ``vintage`` has (villages on every vintage; no districts from 2025-07)."""

@@ -185,3 +185,11 @@ def test_the_documented_period_pattern_is_the_parsers(period: str) -> None:
 
     assert re.fullmatch(PERIOD_PATTERN, period)
     assert not re.fullmatch(PERIOD_PATTERN, period + "x")
+
+
+def test_the_levels_of_an_unknown_vintage_name_the_vintage() -> None:
+    with pytest.raises(ViewError) as caught:
+        CHOICES.levels_of("2019")
+    assert caught.value.parameter == "vintage"
+    with pytest.raises(ViewError):
+        CHOICES.level("commune", "2019")
