@@ -13,16 +13,15 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.api import make_api_blueprint
-from app.api_docs import make_docs_blueprint
+from app.api import ApiFactory, make_docs_blueprint
 from app.area import settings_area
-from app.geo_routes import GEOJSON, register_geo_routes
 from app.layout import build_layout
-from app.not_found import register_favicon, register_not_found
-from app.secret_key import resolve_secret_key
-from app.security import SafeDash
 from app.settings import PREFIX, Settings, SettingsError, assets_dir
 from app.web import install_web
+from app.web.geo_routes import GEOJSON, register_geo_routes
+from app.web.not_found import register_favicon, register_not_found
+from app.web.secret_key import resolve_secret_key
+from app.web.security import SafeDash
 from callbacks import analysis, brief, downloads, labels, navigation
 from callbacks import map as map_callbacks
 from callbacks.view_state import Choices, default_state
@@ -157,8 +156,9 @@ def create_app(settings: Settings) -> dash.Dash:
 
     prefix = app.config.requests_pathname_prefix
     register_geo_routes(server, service, app.config.routes_pathname_prefix)
-    server.register_blueprint(make_api_blueprint(engine))
-    server.register_blueprint(make_docs_blueprint(prefix))
+    api = ApiFactory(engine)
+    server.register_blueprint(api.blueprint)
+    server.register_blueprint(make_docs_blueprint(api, prefix))
     register_not_found(app)
     register_favicon(app)
 

@@ -69,7 +69,7 @@ class Settings:
     instance_dir: Path = field(default_factory=_default_instance_dir)
     tile_url: str = ""
     tile_attribution: str = ""
-    secret_key: str = ""  # empty: a random key kept in <instance>/secret_key (app/auth_keys.py)
+    secret_key: str = ""  # empty: a random key in <instance>/secret_key (app/web/secret_key.py)
     host: str = "127.0.0.1"
     port: int = 8050
     workers: int = 2
@@ -79,7 +79,7 @@ class Settings:
     max_upload_bytes: int = 5 * 1024 * 1024
     demo_periods: int | None = None  # DXMAP_DEMO_PERIODS: periods the synthetic demo makes
     debug: bool = False
-    # Accounts and HTTP security (app/security.py, app/auth.py)
+    # Accounts and HTTP security (app/web/security.py, app/web/auth.py)
     private: bool = False  # DXMAP_PRIVATE=1: every page needs a signed-in user
     secure_cookies: bool = False  # DXMAP_SECURE_COOKIES=1 behind HTTPS: Secure cookies, HSTS
     proxy_hops: int = 0  # DXMAP_PROXY_HOPS: trusted reverse proxies (X-Forwarded-* via ProxyFix)

@@ -1,5 +1,5 @@
 /*
- * dxmap: the database-outage banner (app/outage.py).
+ * dxmap: the database-outage banner (app/web/outage.py).
  *
  * Watches the page's requests to the server (Dash callbacks, geometry, API): a 503 whose JSON
  * says `outage` puts a banner over the map (the map and the analysis are hidden, so nothing

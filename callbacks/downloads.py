@@ -9,7 +9,8 @@ from typing import Any, Protocol
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, no_update
 
 from callbacks.map_view import Service, map_frame
-from geodata.exports.write import MEDIA_TYPES, ExportError, export_filename
+from geodata.exports.write import MEDIA_TYPES, export_filename
+from geodata.view import Choices, View, ViewError
 from layers import ids
 from layers.downloads import (
     BELOW,
@@ -27,42 +28,50 @@ log = logging.getLogger(__name__)
 
 
 class ExportService(Service, Protocol):
-    """The map service plus the export (satisfied by ``MapService``)."""
+    """The map service plus the view's choices and the export (satisfied by ``MapService``)."""
 
-    def export(self, **view: Any) -> bytes: ...
+    def view_choices(self) -> Choices: ...
+
+    def export(self, view: View, *, fmt: str, crs: str | None = None) -> bytes: ...
 
 
 def export_request(
     state: Mapping[str, Any],
     frame: Mapping[str, Any],
+    choices: Choices,
     *,
     fmt: str = DEFAULT_FORMAT,
     scope: str = "indicator",
     below_target: bool = False,
     crs: str | None = None,
 ) -> dict[str, Any]:
-    """Return the ``export_view`` arguments for what the map draws for ``state``.
+    """Return the export's arguments (``view``, ``fmt``, ``crs``) for what the map draws.
 
     ``frame`` is ``map_frame(state, service)``: its level and parent are what is drawn; at a
     leaf (a commune, or a unit with no units below it) the map's subject is the leaf's
-    villages, so the export is the villages under it.
+    villages, so the export is the villages under it. The view store's data reach this
+    callback as they were sent (a State is not checked by the page's guard), so the view is
+    parsed here against ``choices``: a forged value is a :class:`ViewError` naming it.
     """
     if frame.get("leaf"):
         level, parent = "village", frame["leaf"]
     elif frame.get("level"):
         level, parent = frame["level"], frame.get("parent")
     else:
-        raise ExportError("level", "the map shows no units for this view")
+        raise ViewError("level", "the map shows no units for this view")
     every = scope == "all"
-    return {
-        "fmt": fmt,
+    values = {
         "level": level,
-        "vintage": state["vintage"],
-        "period": state["period"],
-        "indicator": None if every else state["indicator"],
+        "vintage": state.get("vintage"),
+        "period": state.get("period"),
+        "indicator": None if every else state.get("indicator"),
         "all_indicators": every,
-        "parent_code": parent or None,
+        "parent": parent or None,
         "below_target": below_target,
+    }
+    return {
+        "view": View.parse(values, choices),
+        "fmt": fmt,
         "crs": (crs or DEFAULT_CRS) if fmt == "gpkg" else None,
     }
 
@@ -81,6 +90,7 @@ def download(
         request = export_request(
             state,
             map_frame(state, service),
+            service.view_choices(),
             fmt=choices.get("fmt") or DEFAULT_FORMAT,
             scope=choices.get("scope") or "indicator",
             below_target=BELOW in (choices.get("below") or ()),
@@ -88,7 +98,7 @@ def download(
         )
         name = export_filename(**request)
         content = service.export(**request)
-    except ExportError as exc:
+    except ViewError as exc:
         message = t("download_failed", lang, parameter=exc.parameter, message=str(exc))
         return None, download_message(message, ok=False)
     except Exception:  # a bug must not leave the user waiting on a button that did nothing

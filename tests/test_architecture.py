@@ -49,8 +49,9 @@ GEODATA_EDGES = {
     "values": {"areas", "catalogue", "store"},
     "rollups": {"areas", "catalogue", "store", "values"},
     "analysis": {"areas", "catalogue", "rollups", "store", "values"},
-    "exports": {"analysis", "areas", "catalogue", "rollups", "store", "values"},
-    "service": {"analysis", "areas", "catalogue", "exports", "rollups", "store", "values"},
+    "view": {"areas", "store"},
+    "exports": {"analysis", "areas", "catalogue", "rollups", "store", "values", "view"},
+    "service": {"analysis", "areas", "catalogue", "exports", "rollups", "store", "values", "view"},
 }
 
 

@@ -34,6 +34,7 @@ from geodata.areas.unit_records import (
     stored_units,
 )
 from geodata.areas.vintages import (
+    PERIOD_KEY,
     VintageSpec,
     period_bounds,
     stored_vintages,
@@ -49,6 +50,7 @@ __all__ = [
     "Hierarchy",
     "LayerSpec",
     "ManifestError",
+    "PERIOD_KEY",
     "StoredArea",
     "VillagesSpec",
     "VintageSpec",

@@ -26,7 +26,8 @@ class VintageSpec:
     note: str
 
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
+#: A period key: a year, a half-year or a quarter (``2024``, ``2025-H1``, ``2025-Q3``).
+PERIOD_KEY = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
 
 
 def period_bounds(period: str) -> tuple[date, date]:
@@ -37,7 +38,7 @@ def period_bounds(period: str) -> tuple[date, date]:
     ValueError
         If the key is not a year, a half-year or a quarter.
     """
-    match = _PERIOD.match(period or "")
+    match = PERIOD_KEY.match(period or "")
     if not match:
         raise ValueError(f"period must look like 2024, 2025-H1 or 2025-Q3, got {period!r}")
     year = int(match.group(1))

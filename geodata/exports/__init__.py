@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from geodata.exports.gaps import export_gaps, gaps_filename
 from geodata.exports.metadata import SYNTHETIC_WARNING
-from geodata.exports.view import ExportError, resolve_view
 from geodata.exports.write import FORMATS, MEDIA_TYPES, export_filename, export_view, write_export
 
 __all__ = [
-    "ExportError",
     "FORMATS",
     "MEDIA_TYPES",
     "SYNTHETIC_WARNING",
@@ -16,6 +14,5 @@ __all__ = [
     "export_gaps",
     "export_view",
     "gaps_filename",
-    "resolve_view",
     "write_export",
 ]

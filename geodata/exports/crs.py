@@ -8,8 +8,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geodata.exports.view import ExportError
 from geodata.store.geometry import CRS as WGS84
+from geodata.view import ViewError
 
 #: Named coordinate systems for GeoPackage exports (any ``EPSG:<code>`` is accepted too).
 CRS_ALIASES = {
@@ -38,7 +38,7 @@ def resolve_crs(crs: str | None) -> str:
 
     Raises
     ------
-    ExportError
+    ViewError
         For an unknown name or code (``parameter == "crs"``).
     """
     if crs is None or not str(crs).strip():
@@ -54,10 +54,10 @@ def resolve_crs(crs: str | None) -> str:
         try:
             CRS.from_epsg(int(match.group(1)))
         except CRSError:
-            raise ExportError("crs", f"unknown coordinate system {crs!r}") from None
+            raise ViewError("crs", f"unknown coordinate system {crs!r}") from None
         return f"EPSG:{match.group(1)}"
     names = ", ".join(k for k in CRS_ALIASES if not k.startswith("epsg"))
-    raise ExportError("crs", f"unknown coordinate system {crs!r}; use {names} or EPSG:<code>")
+    raise ViewError("crs", f"unknown coordinate system {crs!r}; use {names} or EPSG:<code>")
 
 
 def reproject(frame: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
@@ -84,7 +84,7 @@ def reproject(frame: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
 
     group = TransformerGroup(WGS84, crs, always_xy=True)
     if not group.transformers:
-        raise ExportError("crs", f"no coordinate operation from WGS 84 to {crs}")
+        raise ViewError("crs", f"no coordinate operation from WGS 84 to {crs}")
     transformer = group.transformers[0]
 
     def project(coords: np.ndarray) -> np.ndarray:

@@ -23,10 +23,10 @@ from geodata.analysis.gaps import GAP_COLUMNS, gap_register
 from geodata.analysis.lookup import BBOX_COLUMNS
 from geodata.exports.metadata import export_metadata
 from geodata.exports.tabular import column_labels
-from geodata.exports.view import ExportError, resolve_view
 from geodata.exports.write import FORMATS, export_filename, write_frame
 from geodata.store.geometry import CRS as WGS84
 from geodata.store.geometry import units_frame
+from geodata.view import View, ViewError
 
 GAP_EXPORT_FORMATS = ("csv", "xlsx", "geojson")
 # The register's columns less the bounding box, with the verdict beside the gap.
@@ -51,26 +51,16 @@ def _geometry(session: Session, vintage: str, frame: pd.DataFrame) -> gpd.GeoSer
     return gpd.GeoSeries([shapes.get(code) for code in frame["code"]], crs=WGS84)
 
 
-def gap_export_frame(
-    session: Session,
-    *,
-    indicator: str,
-    period: str,
-    vintage: str,
-    level: str,
-    parent_code: str | None = None,
-    code: str | None = None,
-) -> gpd.GeoDataFrame:
+def gap_export_frame(session: Session, view: View, code: str | None = None) -> gpd.GeoDataFrame:
     """Return the gap register's rows for export, with geometry (EPSG:4326).
 
     Parameters
     ----------
     session : sqlalchemy.orm.Session
         A session on the store.
-    indicator, period, vintage, level : str
-        As :func:`geodata.analysis.gaps.gap_register`.
-    parent_code : str, optional
-        Only rows inside this unit.
+    view : View
+        The register's indicator, period, vintage and level, and the ``parent`` unit whose
+        rows it keeps (as :func:`geodata.analysis.gaps.gap_register`).
     code : str, optional
         Only the row of this unit (the map's selection at the register's level).
 
@@ -85,23 +75,21 @@ def gap_export_frame(
     ValueError
         As :func:`geodata.analysis.gaps.gap_register`.
     """
-    frame = gap_register(session, indicator, period, vintage, level, parent_code)
+    frame = gap_register(
+        session, view.indicator, view.period, view.vintage, view.level, view.parent
+    )
     if code is not None:
         frame = frame[frame["code"] == str(code)]
     frame = frame.assign(met=False)
     table = frame[list(GAP_EXPORT_COLUMNS)].reset_index(drop=True)
-    return gpd.GeoDataFrame(table, geometry=_geometry(session, vintage, table), crs=WGS84)
+    return gpd.GeoDataFrame(table, geometry=_geometry(session, view.vintage, table), crs=WGS84)
 
 
 def export_gaps(
     session: Session,
+    view: View,
     *,
     fmt: str,
-    indicator: str,
-    period: str,
-    vintage: str,
-    level: str,
-    parent_code: str | None = None,
     code: str | None = None,
     now: datetime | None = None,
 ) -> bytes:
@@ -111,12 +99,11 @@ def export_gaps(
     ----------
     session : sqlalchemy.orm.Session
         A session on the store.
+    view : View
+        The register's view: one indicator, a period, a vintage, a level and optionally the
+        ``parent`` unit whose rows are kept (parsed by the edge; ``below_target`` is implied).
     fmt : str
         ``csv``, ``xlsx`` or ``geojson`` (:data:`GAP_EXPORT_FORMATS`).
-    indicator, period, vintage, level : str
-        The register's indicator, period, vintage and level.
-    parent_code : str, optional
-        Only rows inside this unit.
     code : str, optional
         Only the row of this unit.
     now : datetime, optional
@@ -129,53 +116,29 @@ def export_gaps(
 
     Raises
     ------
-    ExportError
-        Naming the first bad parameter.
+    ViewError
+        Naming ``format``, or ``vintage`` when the register cannot be computed for the view.
     """
     if fmt not in GAP_EXPORT_FORMATS:
-        raise ExportError("fmt", f"unknown format {fmt!r}; expected one of {GAP_EXPORT_FORMATS}")
-    view = resolve_view(
-        session,
-        level=level,
-        vintage=vintage,
-        period=period,
-        indicator=indicator,
-        parent_code=parent_code,
-        below_target=True,
-    )
+        raise ViewError("format", f"unknown format {fmt!r}; expected one of {GAP_EXPORT_FORMATS}")
+    view = view.replace(below_target=True, all_indicators=False)
     try:
-        frame = gap_export_frame(
-            session,
-            indicator=indicator,
-            period=period,
-            vintage=vintage,
-            level=level,
-            parent_code=parent_code,
-            code=code,
-        )
+        frame = gap_export_frame(session, view, code)
     except ValueError as error:
-        raise ExportError("view", str(error)) from None
+        raise ViewError("vintage", str(error)) from None
     meta = export_metadata(session, view, frame, now)
     return write_frame(frame, fmt, meta, labels=column_labels("vi"))
 
 
-def gaps_filename(
-    *,
-    fmt: str,
-    indicator: str,
-    period: str,
-    vintage: str,
-    level: str,
-    parent_code: str | None = None,
-) -> str:
+def gaps_filename(view: View, *, fmt: str) -> str:
     """Return the file name of a gap-register export.
 
     Parameters
     ----------
-    fmt, indicator, period, vintage, level : str
+    view : View
         As :func:`export_gaps`.
-    parent_code : str, optional
-        The unit the rows lie in.
+    fmt : str
+        ``csv``, ``xlsx`` or ``geojson``.
 
     Returns
     -------
@@ -183,14 +146,6 @@ def gaps_filename(
         For example ``dxmap-gaps_mobile_broadband_villages_village_2023_v2020_below-target.csv``.
     """
     if fmt not in FORMATS:
-        raise ExportError("fmt", f"unknown format {fmt!r}")
-    name = export_filename(
-        fmt=fmt,
-        level=level,
-        vintage=vintage,
-        period=period,
-        indicator=indicator,
-        parent_code=parent_code,
-        below_target=True,
-    )
+        raise ViewError("format", f"unknown format {fmt!r}")
+    name = export_filename(view.replace(below_target=True, all_indicators=False), fmt=fmt)
     return name.replace("dxmap_", "dxmap-gaps_", 1)

@@ -15,8 +15,9 @@ from geodata.catalogue.indicators import (
     INDICATOR_TEXT_FIELDS,
     catalogue_indicators,
 )
-from geodata.exports.view import ExportView
+from geodata.exports.rows import view_indicators
 from geodata.store.models import Layer, Source, Target, Unit, Village
+from geodata.view import View
 
 SYNTHETIC_WARNING = (
     "Some values are SYNTHETIC (dxmap demo data, provenance 'synthetic'), not published figures. "
@@ -37,7 +38,7 @@ def _area(session: Session) -> dict[str, str] | None:
 
 
 def export_metadata(
-    session: Session, view: ExportView, frame: pd.DataFrame, now: datetime | None = None
+    session: Session, view: View, frame: pd.DataFrame, now: datetime | None = None
 ) -> dict[str, Any]:
     """Describe an export: view, time, indicator definitions, sources, licences, warnings.
 
@@ -45,8 +46,8 @@ def export_metadata(
     ----------
     session : sqlalchemy.orm.Session
         A session on the store.
-    view : ExportView
-        The exported view.
+    view : View
+        The exported view (a parsed :class:`geodata.view.View` with a ``level``).
     frame : pandas.DataFrame
         The exported rows (their ``provenance`` and ``source`` columns are read).
     now : datetime, optional
@@ -60,10 +61,11 @@ def export_metadata(
         ``indicators``, ``sources``, ``layers``, ``attribution``, ``licence``, ``targets_note``.
     """
     now = now or datetime.now(UTC)
+    keys = view_indicators(session, view)
     indicators = [
         {**{field: getattr(i, field) for field in INDICATOR_FIELDS}, "source": i.source_key}
         for i in catalogue_indicators(session)
-        if i.key in view.indicators
+        if i.key in keys
     ]
     source_keys: set[str] = set()
     for cell in frame["source"] if "source" in frame.columns else []:
@@ -124,7 +126,7 @@ def export_metadata(
     examples = session.scalar(
         select(Target.id)
         .where(
-            Target.indicator_key.in_(view.indicators),
+            Target.indicator_key.in_(keys),
             Target.period == view.period,
             Target.is_example.is_(True),
         )

@@ -15,19 +15,48 @@ import shapely
 from sqlalchemy.orm import Session
 
 from geodata.areas.hierarchy import root_codes
-from geodata.exports.view import ExportError, ExportView
+from geodata.catalogue.indicators import catalogue_indicators
 from geodata.rollups.queries import unit_values, village_values
 from geodata.store.geometry import CRS as WGS84
 from geodata.store.geometry import units_frame
 from geodata.values.cells import not_met
-from geodata.values.columns import UNIT_COLUMNS
+from geodata.values.columns import COUNT_COLUMNS, UNIT_COLUMNS
+from geodata.view import View, ViewError
 
 #: The exported table's columns, in order (PRODUCT.md "Interfaces" plus ``type``).
 COLUMNS = (*UNIT_COLUMNS[:2], "type", *UNIT_COLUMNS[2:])
 NUMERIC_COLUMNS = ("value", "numerator", "denominator", "target")
 
 
-def _geometry_table(session: Session, view: ExportView, values: pd.DataFrame) -> pd.DataFrame:
+def view_indicators(session: Session, view: View) -> tuple[str, ...]:
+    """Return the indicator keys a view exports: its one indicator, or the catalogue's.
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        A session on the store.
+    view : View
+        The exported view.
+
+    Returns
+    -------
+    tuple of str
+        In catalogue order.
+    """
+    if view.all_indicators:
+        return tuple(entry.key for entry in catalogue_indicators(session))
+    return (str(view.indicator),)
+
+
+def _whole_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Make counts whole numbers (a column with a missing cell would otherwise be floats)."""
+    for column in COUNT_COLUMNS:
+        if column in frame.columns and frame[column].dtype != object:
+            frame[column] = frame[column].round().astype("Int64")
+    return frame
+
+
+def _geometry_table(session: Session, view: View, values: pd.DataFrame) -> pd.DataFrame:
     """Code → full-resolution geometry of the exported units (points for villages)."""
     if view.level == "village":
         return pd.DataFrame(
@@ -55,58 +84,63 @@ def _geometry_table(session: Session, view: ExportView, values: pd.DataFrame) ->
     return pd.concat(parts, ignore_index=True).drop_duplicates("code")
 
 
-def view_values(session: Session, view: ExportView, indicator_key: str) -> pd.DataFrame:
+def view_values(session: Session, view: View, indicator_key: str) -> pd.DataFrame:
     """Return the rows of one indicator in a view, as the map shows them.
 
     Parameters
     ----------
     session : sqlalchemy.orm.Session
         A session on the store.
-    view : ExportView
-        From :func:`geodata.exports.view.resolve_view`.
+    view : View
+        A parsed view with a ``level`` (:meth:`geodata.view.View.parse`).
     indicator_key : str
-        One of ``view.indicators``.
+        One of :func:`view_indicators`.
 
     Returns
     -------
     pandas.DataFrame
         :func:`geodata.rollups.queries.unit_values` for unit levels; for villages,
         :func:`geodata.rollups.queries.village_values` of the parent (or of the whole area), with
-        ``type`` set to ``village``.
+        ``type`` set to ``village``. Counts (:data:`geodata.values.columns.COUNT_COLUMNS`) are
+        whole numbers.
 
     Raises
     ------
-    ExportError
-        When the values cannot be computed for the view (e.g. no crosswalk to that vintage).
+    ViewError
+        Naming ``level`` when the view has none, ``vintage`` when the values cannot be shown
+        on it (e.g. no crosswalk from the period's vintage).
     """
+    if view.level is None:
+        raise ViewError("level", "parameter 'level' is required")
     try:
         if view.level != "village":
-            return unit_values(
-                session, indicator_key, view.period, view.vintage, view.level, view.parent_code
+            frame = unit_values(
+                session, indicator_key, view.period, view.vintage, view.level, view.parent
             )
-        scopes = [view.parent_code] if view.parent_code else root_codes(session, view.vintage)
+            return _whole_counts(frame)
+        scopes = [view.parent] if view.parent else root_codes(session, view.vintage)
         parts = [
             village_values(session, indicator_key, view.period, view.vintage, scope)
             for scope in scopes
         ]
     except ValueError as exc:
-        raise ExportError("view", str(exc)) from None
+        raise ViewError("vintage", str(exc)) from None
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     frame = frame.drop_duplicates("code").reset_index(drop=True)
     frame["type"] = "village"
-    return frame
+    return _whole_counts(frame)
 
 
-def view_frame(session: Session, view: ExportView) -> gpd.GeoDataFrame:
+def view_frame(session: Session, view: View) -> gpd.GeoDataFrame:
     """Return the rows of a view with their full-resolution geometry (EPSG:4326).
 
     Parameters
     ----------
     session : sqlalchemy.orm.Session
         A session on the store.
-    view : ExportView
-        From :func:`geodata.exports.view.resolve_view`; with ``below_target``, only rows whose
-        ``met`` is False are kept (no data or no target is not "below").
+    view : View
+        A parsed view with a ``level``; with ``below_target``, only rows whose ``met`` is False
+        are kept (no data or no target is not "below").
 
     Returns
     -------
@@ -117,10 +151,10 @@ def view_frame(session: Session, view: ExportView) -> gpd.GeoDataFrame:
 
     Raises
     ------
-    ExportError
-        When the values cannot be computed for the view.
+    ViewError
+        As :func:`view_values`.
     """
-    parts = [view_values(session, view, key) for key in view.indicators]
+    parts = [view_values(session, view, key) for key in view_indicators(session, view)]
     parts = [p for p in parts if len(p)]
     values = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     geo = _geometry_table(session, view, values)

@@ -69,7 +69,7 @@ def _metadata_rows(meta: dict[str, Any]) -> list[list[Any]]:
         ["vintage", view["vintage"]],
         ["period", view["period"]],
         ["indicator", view["indicator"] or "all indicators"],
-        ["parent_code", view["parent_code"] or ""],
+        ["parent", view["parent"] or ""],
         ["below_target", "yes" if view["below_target"] else "no"],
         ["rows", meta["rows"]],
         ["synthetic values", "YES" if meta["synthetic"] else "no"],

@@ -1,11 +1,11 @@
 """Export a map view as GeoJSON (RFC 7946), CSV, XLSX or GeoPackage: one implementation.
 
 The CLI (``dxmap export``), the map's download button and the HTTP API all call
-:func:`export_view`. A view is what the map shows: a level of one boundary vintage (optionally the
-children of one unit), one period, one indicator or all of them, optionally only the units that
-miss their target. Rows come from :func:`geodata.rollups.queries.unit_values`, so an export always
-equals
-what the map shows; geometry is the full-resolution boundary (not the simplified display copy).
+:func:`export_view` with a :class:`geodata.view.View`: what the map shows, a level of one
+boundary vintage (optionally the units inside one ``parent`` unit), one period, one indicator or
+all of them, optionally only the units that miss their target. Rows come from
+:func:`geodata.rollups.queries.unit_values`, so an export always equals what the map shows;
+geometry is the full-resolution boundary (not the simplified display copy).
 
 Formats
 -------
@@ -26,10 +26,11 @@ gpkg
     by default, or VN-2000 / TM-3 107°45′ (EPSG:5899) with ``crs="vn2000-tm3-10745"``. ``met`` is
     stored as an integer 1/0 (GDAL's boolean fields cannot hold "no data").
 
-This module is the one entry point; the view and its rows are :mod:`geodata.exports.view` and
-:mod:`geodata.exports.rows`, the metadata :mod:`geodata.exports.metadata`, the writers
-:mod:`geodata.exports.geojson`, :mod:`geodata.exports.tabular` (CSV, XLSX) and
-:mod:`geodata.exports.gpkg`, the coordinate systems :mod:`geodata.exports.crs`.
+This module is the one entry point; the view is a :class:`geodata.view.View` (parsed once by
+the edge that received the request), its rows are :mod:`geodata.exports.rows`, the metadata
+:mod:`geodata.exports.metadata`, the writers :mod:`geodata.exports.geojson`,
+:mod:`geodata.exports.tabular` (CSV, XLSX) and :mod:`geodata.exports.gpkg`, the coordinate
+systems :mod:`geodata.exports.crs`.
 """
 
 from __future__ import annotations
@@ -49,13 +50,12 @@ from geodata.exports.gpkg import to_gpkg
 from geodata.exports.metadata import export_metadata
 from geodata.exports.rows import view_frame
 from geodata.exports.tabular import to_csv, to_xlsx
-from geodata.exports.view import ExportError, resolve_view
 from geodata.store.geometry import CRS as WGS84
+from geodata.view import View, ViewError
 
 __all__ = [
     "FORMATS",
     "MEDIA_TYPES",
-    "ExportError",
     "export_filename",
     "export_view",
     "write_export",
@@ -73,17 +73,19 @@ MEDIA_TYPES = {
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+def _check_format(fmt: str, crs: str | None = None) -> None:
+    if fmt not in FORMATS:
+        raise ViewError("format", f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if crs and fmt != "gpkg" and resolve_crs(crs) != WGS84:
+        raise ViewError("crs", "a coordinate system can be chosen for GeoPackage exports only")
+    resolve_crs(crs)
+
+
 def export_view(
     session: Session,
+    view: View,
     *,
     fmt: str,
-    level: str,
-    vintage: str,
-    period: str,
-    indicator: str | None = None,
-    all_indicators: bool = False,
-    parent_code: str | None = None,
-    below_target: bool = False,
     crs: str | None = None,
     now: datetime | None = None,
 ) -> bytes:
@@ -93,19 +95,13 @@ def export_view(
     ----------
     session : sqlalchemy.orm.Session
         A session on the store.
+    view : View
+        What to export, parsed by the edge that received the request
+        (:meth:`geodata.view.View.parse`), with a ``level``. A period may be viewed on any
+        vintage the crosswalk reaches: values are re-aggregated by
+        :func:`geodata.rollups.queries.unit_values`.
     fmt : str
         ``geojson``, ``csv``, ``xlsx`` or ``gpkg``.
-    level, vintage, period : str
-        Level, vintage and period keys (a period may be viewed on any vintage the crosswalk
-        reaches: values are re-aggregated by :func:`geodata.rollups.queries.unit_values`).
-    indicator : str, optional
-        One indicator key (or ``all_indicators``).
-    all_indicators : bool
-        One row per unit and indicator.
-    parent_code : str, optional
-        Only the children of this unit.
-    below_target : bool
-        Only rows whose target is not met.
     crs : str, optional
         GeoPackage only: ``wgs84`` (default), ``vn2000-tm3-10745`` or ``EPSG:<code>``.
     now : datetime, optional
@@ -118,24 +114,10 @@ def export_view(
 
     Raises
     ------
-    ExportError
-        Naming the first bad parameter.
+    ViewError
+        Naming ``format`` or ``crs``, or the part of the view the values cannot be computed for.
     """
-    if fmt not in FORMATS:
-        raise ExportError("fmt", f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    if crs and fmt != "gpkg" and resolve_crs(crs) != WGS84:
-        raise ExportError("crs", "a coordinate system can be chosen for GeoPackage exports only")
-    resolve_crs(crs)
-    view = resolve_view(
-        session,
-        level=level,
-        vintage=vintage,
-        period=period,
-        indicator=indicator,
-        all_indicators=all_indicators,
-        parent_code=parent_code,
-        below_target=below_target,
-    )
+    _check_format(fmt, crs)
     frame = view_frame(session, view)
     return write_frame(frame, fmt, export_metadata(session, view, frame, now), crs)
 
@@ -170,8 +152,8 @@ def write_frame(
 
     Raises
     ------
-    ExportError
-        On an unknown format.
+    ViewError
+        On an unknown format (naming ``format``).
     """
     if fmt == "geojson":
         return to_geojson(frame, meta)
@@ -181,7 +163,7 @@ def write_frame(
         return to_xlsx(frame, meta, labels)
     if fmt == "gpkg":
         return to_gpkg(frame, meta, crs)
-    raise ExportError("fmt", f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    raise ViewError("format", f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
 def write_export(path: str | Path, data: bytes) -> Path:
@@ -206,34 +188,16 @@ def write_export(path: str | Path, data: bytes) -> Path:
     return path
 
 
-def export_filename(
-    *,
-    fmt: str,
-    level: str,
-    vintage: str,
-    period: str,
-    indicator: str | None = None,
-    all_indicators: bool = False,
-    parent_code: str | None = None,
-    below_target: bool = False,
-    crs: str | None = None,
-) -> str:
+def export_filename(view: View, *, fmt: str, crs: str | None = None) -> str:
     """Return a file name that says what an export holds.
 
     Parameters
     ----------
+    view : View
+        The exported view (its indicator or all indicators, level, parent, period, vintage,
+        below-target filter).
     fmt : str
         ``geojson``, ``csv``, ``xlsx`` or ``gpkg``.
-    level, vintage, period : str
-        The view's level, vintage and period.
-    indicator : str, optional
-        The indicator (``all-indicators`` when ``all_indicators``).
-    all_indicators : bool
-        Every indicator.
-    parent_code : str, optional
-        The unit whose children are exported.
-    below_target : bool
-        Only units below target.
     crs : str, optional
         A GeoPackage's coordinate system other than WGS 84.
 
@@ -243,12 +207,13 @@ def export_filename(
         For example ``dxmap_fibre_households_commune_in-752_2024_v2020.geojson``.
     """
     if fmt not in FORMATS:
-        raise ExportError("fmt", f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    parts = ["dxmap", "all-indicators" if all_indicators else (indicator or "indicator"), level]
-    if parent_code:
-        parts.append(f"in-{parent_code}")
-    parts += [str(period), f"v{vintage}"]
-    if below_target:
+        raise ViewError("format", f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    indicator = "all-indicators" if view.all_indicators else (view.indicator or "indicator")
+    parts = ["dxmap", indicator, str(view.level)]
+    if view.parent:
+        parts.append(f"in-{view.parent}")
+    parts += [str(view.period), f"v{view.vintage}"]
+    if view.below_target:
         parts.append("below-target")
     if fmt == "gpkg" and crs and resolve_crs(crs) != WGS84:
         alias = next((k for k, v in CRS_ALIASES.items() if v == resolve_crs(crs)), None)

@@ -31,6 +31,7 @@ from geodata.areas.published import published_counts
 from geodata.exports.cells import plain
 from geodata.exports.gaps import export_gaps, gaps_filename
 from geodata.store.models import Target
+from geodata.view import View, store_choices
 
 log = logging.getLogger(__name__)
 
@@ -294,8 +295,10 @@ class AnalysisCache:
         Parameters
         ----------
         **request
-            The keyword arguments of :func:`geodata.exports.gaps.export_gaps` (``fmt``,
-            ``indicator``, ``period``, ``vintage``, ``level``, ``parent_code``, ``code``).
+            ``fmt`` (``csv``, ``xlsx``, ``geojson``), ``code`` (only that unit's row) and the
+            register's view: ``indicator``, ``period``, ``vintage``, ``level``, ``parent``
+            (``parent_code`` is read as ``parent`` until the map's callbacks say ``parent``).
+            The view is parsed here (the request comes from the page).
 
         Returns
         -------
@@ -304,9 +307,16 @@ class AnalysisCache:
 
         Raises
         ------
-        geodata.exports.view.ExportError
+        geodata.view.ViewError
             Naming the first bad parameter.
         """
-        content = self._read(export_gaps, **request)
-        naming = {k: request.get(k) for k in ("fmt", "indicator", "period", "vintage", "level")}
-        return content, gaps_filename(**naming, parent_code=request.get("parent_code"))
+        values = dict(request)
+        fmt, code = values.pop("fmt", None), values.pop("code", None)
+        if "parent_code" in values:
+            values["parent"] = values.pop("parent_code")
+
+        def export(session: Session) -> tuple[bytes, str]:
+            view = View.parse(values, store_choices(session))
+            return export_gaps(session, view, fmt=fmt, code=code), gaps_filename(view, fmt=fmt)
+
+        return self._read(export)

@@ -29,6 +29,7 @@ from geodata.service.analysis import AnalysisCache
 from geodata.store.models import Layer
 from geodata.store.version import read_data_version
 from geodata.values.cells import plain
+from geodata.view import Choices, View
 
 log = logging.getLogger(__name__)
 # The data versions read in this request, by service (see MapService.pin); None: not pinned.
@@ -109,6 +110,7 @@ class MapService:
         self._indicators = lru_cache(maxsize=1)(self._load_indicators)
         self._periods = lru_cache(maxsize=4)(lambda _version: self._load_periods())
         self._vintages = lru_cache(maxsize=1)(self._load_vintages)
+        self._vintage_specs = lru_cache(maxsize=1)(lambda: self._read(stored_vintages))
         self._area = lru_cache(maxsize=1)(lambda: self._read(stored_area))
         self._values = lru_cache(maxsize=1024)(self._unit_values)
         self._village_values = lru_cache(maxsize=1024)(self._villages_values)
@@ -197,11 +199,10 @@ class MapService:
         return self._vintages()
 
     def _load_vintages(self) -> tuple[dict[str, Any], ...]:
-        with Session(self.engine) as session:
-            return tuple(
-                {"key": v.key, "name_vi": v.name_vi, "name_en": v.name_en, "levels": v.levels}
-                for v in stored_vintages(session)
-            )
+        return tuple(
+            {"key": v.key, "name_vi": v.name_vi, "name_en": v.name_en, "levels": v.levels}
+            for v in self._vintage_specs()
+        )
 
     def extent(self, vintage: str, codes: tuple[str, ...]) -> dict[str, Any]:
         """Return the main land's bounds of some units and their far-away islands (cached)."""
@@ -377,17 +378,45 @@ class MapService:
             self._sources(self.data_version()),
         )
 
+    # -- the view -------------------------------------------------------------------------------
+
+    def view_choices(self) -> Choices:
+        """Return what a view may be on this store, from the cached catalogue and unit tree.
+
+        Returns
+        -------
+        geodata.view.Choices
+            Indicators in catalogue order, the stored vintages, units and villages looked up in
+            the cached unit tree and village register; any well-formed period (the page may
+            restrict them to :meth:`periods`).
+        """
+        return Choices(
+            indicators=tuple(row["key"] for row in self.indicators()),
+            vintages=self._vintage_specs(),
+            unit_level=self._unit_level,
+            village_unit=self.village_unit,
+        )
+
+    def _unit_level(self, vintage: str, code: str) -> str | None:
+        if vintage not in {spec.key for spec in self._vintage_specs()}:
+            return None
+        unit = self.unit(vintage, code)
+        return None if unit is None else unit["level"]
+
     # -- exports --------------------------------------------------------------------------------
 
-    def export(self, **view: Any) -> bytes:
+    def export(self, view: View, *, fmt: str, crs: str | None = None) -> bytes:
         """Export a view in one format: the same implementation as the CLI and the API.
 
         Parameters
         ----------
-        **view
-            The keyword arguments of :func:`geodata.exports.write.export_view` (``fmt``, ``level``,
-            ``vintage``, ``period``, ``indicator`` or ``all_indicators``, ``parent_code``,
-            ``below_target``, ``crs``).
+        view : geodata.view.View
+            What to export, parsed by the caller (:meth:`geodata.view.View.parse` with
+            :meth:`view_choices`), with a ``level``.
+        fmt : str
+            ``geojson``, ``csv``, ``xlsx`` or ``gpkg``.
+        crs : str, optional
+            GeoPackage only (see :func:`geodata.exports.write.export_view`).
 
         Returns
         -------
@@ -396,8 +425,8 @@ class MapService:
 
         Raises
         ------
-        geodata.exports.write.ExportError
-            Naming the first bad parameter.
+        geodata.view.ViewError
+            Naming ``format``, ``crs`` or the part of the view that cannot be exported.
         """
         with Session(self.engine) as session:
-            return exports.export_view(session, **view)
+            return exports.export_view(session, view, fmt=fmt, crs=crs)

@@ -452,7 +452,7 @@ class RateLimit(Base):
     """A rate-limit counter (Flask-Limiter's fixed window), kept in the store.
 
     Every process and server of one store counts in the same rows, so N workers on M machines
-    allow what one allows (``app/rate_limit.py``).
+    allow what one allows (``app/web/rate_limit.py``).
     """
 
     __tablename__ = "rate_limit"

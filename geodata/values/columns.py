@@ -31,6 +31,8 @@ UNIT_EXTRA_COLUMNS = (
     "data_level",
     "data_vintage",
 )
+#: Columns that count things (units, villages, households, people): whole numbers.
+COUNT_COLUMNS = ("n_children", "n_with_data", "households", "adults")
 VILLAGE_COLUMNS = ("code", "name", "lon", "lat", "households", "adults", *VALUE_COLUMNS)
 VILLAGE_EXTRA_COLUMNS = (
     "parent_code",

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.cli import main
 from app.factory import create_app
 from app.settings import Settings, SettingsError
-from app.web_models import ROLE_VIEWER, UserRole
+from app.web.models import ROLE_VIEWER, UserRole
 from geodata.store.engine import make_engine
 from geodata.store.models import User
 

@@ -25,6 +25,7 @@ from geodata.store.geometry import units_frame
 from geodata.store.models import Target
 from geodata.store.version import bump_data_version
 from geodata.values.columns import UNIT_COLUMNS
+from geodata.view import View
 
 API = "/api/v1"
 PRODUCT_INDICATORS = {
@@ -238,16 +239,15 @@ def test_geojson_is_the_geojson_export_of_the_same_view(
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.headers["Content-Type"].startswith("application/geo+json")
     with Session(store_engine) as session:
-        exported = export_view(
-            session,
-            fmt="geojson",
+        view = View(
             level=level,
             vintage=vintage,
             period=period,
             indicator=indicator,
-            parent_code=parent,
+            parent=parent,
             below_target=below_target,
         )
+        exported = export_view(session, view, fmt="geojson")
     served = _json(response)
     # The only difference allowed is the moment each file was generated.
     assert _without_time(served) == _without_time(json.loads(exported))
@@ -439,3 +439,132 @@ def test_the_web_app_serves_the_api_beside_the_map(sqlite_store_url: str, geodat
     again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": tag})
     assert again.status_code == 304
     assert client.get("/").status_code == 200
+
+
+# --------------------------------------------------------------------------- one View, numbers
+
+
+@pytest.mark.parametrize(
+    "path", ["", "vintages", "indicators", "units", "values", "geojson", "openapi.json"]
+)
+def test_options_advertise_only_the_read_methods(sqlite_client, path: str) -> None:
+    response = sqlite_client.options(f"{API}/{path}")
+    assert response.status_code == 200
+    assert {m.strip() for m in response.headers["Allow"].split(",")} == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_options_in_the_web_app_advertise_only_the_read_methods(sqlite_store_url: str) -> None:
+    from app.factory import create_app
+    from app.settings import Settings
+
+    client = create_app(Settings(database_url=sqlite_store_url)).server.test_client()
+    for path in ("values", "units", "geojson"):
+        allowed = client.options(f"{API}/{path}").headers["Allow"]
+        assert {m.strip() for m in allowed.split(",")} == {"GET", "HEAD", "OPTIONS"}, path
+
+
+def _whole_numbers_are_ints(item: dict[str, Any], where: str) -> None:
+    for key in ("n_children", "n_with_data", "households", "adults"):
+        if item.get(key) is not None:
+            assert type(item[key]) is int, (where, key, item[key])
+    for key in ("numerator", "denominator", "value", "target"):
+        number = item.get(key)
+        if isinstance(number, float):
+            assert not number.is_integer(), (where, key, number)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        _query("fibre_households", "2024", "2020", "province", None),
+        _query("fibre_households", "2024", "2020", "commune", "752"),
+        _query("mobile_broadband_villages", "2023", "2025-07", "commune", None),
+        _query("community_tech_teams", "2024", "2020", "district", None),
+        _query("smartphone_households", "2024", "2020", "village", "26506"),
+    ],
+)
+def test_counts_are_whole_numbers_as_in_the_geojson_of_the_same_view(
+    sqlite_client, query: str
+) -> None:
+    items = _json(sqlite_client.get(f"{API}/values?{query}"))["items"]
+    features = _json(sqlite_client.get(f"{API}/geojson?{query}"))["features"]
+    assert items and len(items) == len(features)
+    for item, feature in zip(items, features, strict=True):
+        _whole_numbers_are_ints(item, item["code"])
+        shared = set(item) & set(feature["properties"])
+        assert {k: item[k] for k in shared} == {k: feature["properties"][k] for k in shared}
+        for key in shared:  # the same number is the same JSON: 98697 in both, never 98697.0
+            assert type(item[key]) is type(feature["properties"][key]), (item["code"], key)
+    if "level=village" in query:
+        assert all(type(item["households"]) is int for item in items)
+    else:
+        assert any(item["n_children"] > 0 for item in items)
+
+
+def test_the_documented_levels_and_vintages_are_the_areas_and_each_answers(sqlite_client) -> None:
+    document = _document(sqlite_client)
+    parameters = document["components"]["parameters"]
+    levels = parameters["UnitsQuery.level"]["schema"]["enum"]
+    vintages = parameters["UnitsQuery.vintage"]["schema"]["enum"]
+    assert levels == ["province", "district", "commune", "village"]  # brvt: no country
+    assert vintages == ["2020", "2025-01", "2025-07"]
+    assert parameters["ViewQuery.level"]["schema"]["enum"] == levels
+    stored = {v["key"]: v["levels"] for v in _json(sqlite_client.get(f"{API}/vintages"))["items"]}
+    for level in levels:  # a schema-valid request gets an answer on a vintage that has the level
+        vintage = next(key for key, own in stored.items() if level in (*own, "village"))
+        response = sqlite_client.get(f"{API}/units?vintage={vintage}&level={level}")
+        assert response.status_code == 200, (level, response.get_data(as_text=True))
+        view = f"indicator=fibre_households&period=2024&vintage={vintage}&level={level}"
+        assert sqlite_client.get(f"{API}/values?{view}").status_code == 200, level
+
+
+def test_one_view_parsed_from_api_and_from_cli_arguments_exports_the_same_bytes(
+    sqlite_store_url: str,
+) -> None:
+    from datetime import UTC, datetime
+
+    from app.api.params import parse_view
+    from app.cli import build_parser
+    from app.cli.export import view_of
+    from geodata.view import store_choices
+
+    cli = build_parser().parse_args(
+        [
+            "export",
+            "--format",
+            "geojson",
+            "--level",
+            "commune",
+            "--vintage",
+            "2020",
+            "--period",
+            "2023",
+            "--indicator",
+            "fibre_households",
+            "--parent",
+            "752",
+            "--below-target",
+            "-o",
+            "-",
+        ]
+    )
+    api = {
+        "indicator": ["fibre_households"],
+        "period": ["2023"],
+        "vintage": ["2020"],
+        "level": ["commune"],
+        "parent": ["752"],
+        "below_target": ["true"],
+    }
+    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    engine = make_engine(sqlite_store_url)
+    with Session(engine) as session:
+        choices = store_choices(session)
+        from_api, from_cli = parse_view(api, choices), view_of(cli, choices)
+        assert from_api == from_cli
+        assert from_api.parent == "752" and from_api.below_target is True
+        for fmt in ("geojson", "csv"):  # XLSX and GeoPackage files carry their own clock
+            exported = export_view(session, from_api, fmt=fmt, now=now)
+            assert exported == export_view(session, from_cli, fmt=fmt, now=now), fmt
+            assert b"fibre_households" in exported and b"752" in exported
+    engine.dispose()

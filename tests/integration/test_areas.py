@@ -24,6 +24,7 @@ from geodata.imports import import_file
 from geodata.service.map_service import MapService
 from geodata.store.engine import make_engine, transaction
 from geodata.store.models import CrosswalkLink, Unit
+from geodata.view import View
 
 BRVT_WORDS = ("Bà Rịa", "Vũng Tàu", "BR-VT", "Ba Ria", "Vung Tau", "Côn Đảo", "Con Dao", "brvt")
 FORMER_BRVT = {"26506", "26560", "26662", "26732"}  # Vũng Tàu, Phước Trung, Long Hải, Côn Đảo
@@ -198,11 +199,16 @@ def test_a_held_out_province_loads_and_shows_values_with_no_word_of_brvt(held_ou
     assert outcome.rows_inserted == 1
     export = json.loads(
         service.export(
+            View.parse(
+                {
+                    "level": "commune",
+                    "vintage": "2025-07",
+                    "period": "2025",
+                    "indicator": "fibre_households",
+                },
+                service.view_choices(),
+            ),
             fmt="geojson",
-            level="commune",
-            vintage="2025-07",
-            period="2025",
-            indicator="fibre_households",
         )
     )
     by_code = {f["properties"]["code"]: f["properties"] for f in export["features"]}

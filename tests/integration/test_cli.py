@@ -170,7 +170,12 @@ def test_export_command_writes_a_named_file_or_stdout(
 
     assert main(["export", "--format", "csv", *view, "--indicator", "nope", "-o", "-"]) == 1
     err = capsysbinary.readouterr().err.decode()
-    assert "unknown indicator 'nope'" in err
+    assert "--indicator: unknown indicator 'nope'" in err
+    unknown = ["--indicator", "eid_adults", "--parent", "99999"]
+    assert main(["export", "--format", "csv", *view, *unknown, "-o", "-"]) == 1
+    assert "--parent: no unit with code '99999' in vintage 2020" in (
+        capsysbinary.readouterr().err.decode()
+    )
     crs = ["--crs", "vn2000-tm3-10745"]
     assert (
         main(["export", "--format", "csv", *view, "--indicator", "eid_adults", *crs, "-o", "-"])
@@ -189,3 +194,11 @@ def test_commands_on_a_missing_store_ask_for_init(
     assert "run 'dxmap init' first" in capsys.readouterr().err
     assert not store.exists()
     assert main(["rollback", "abc"]) == 2
+
+
+def test_the_export_options_offer_the_store_levels_and_the_export_formats() -> None:
+    from app.cli import export
+    from geodata.exports.write import FORMATS
+    from geodata.store.models import LEVELS
+
+    assert export.LEVELS == LEVELS and export.FORMATS == FORMATS

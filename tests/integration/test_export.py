@@ -22,17 +22,27 @@ from sqlalchemy import select, update
 
 from geodata.exports.cells import neutralise_cell
 from geodata.exports.rows import COLUMNS
-from geodata.exports.write import ExportError, export_filename, export_view
+from geodata.exports.write import export_filename, export_view
 from geodata.imports import import_file
 from geodata.rollups.queries import unit_values, village_values
 from geodata.store.engine import make_engine, session_factory, transaction
 from geodata.store.geometry import units_frame
 from geodata.store.models import Layer, Unit
+from geodata.view import View, ViewError, store_choices
 
 TEXT = ("code", "name", "level", "parent_code", "vintage", "period", "indicator", "provenance")
 NUMBERS = ("value", "numerator", "denominator", "target")
 VIEW = {"level": "commune", "vintage": "2020", "period": "2024", "indicator": "fibre_households"}
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _export(session, *, fmt: str, crs: str | None = None, **view) -> bytes:
+    """Export the view given as the CLI and the API give it: parsed once, then exported."""
+    return export_view(session, View.parse(view, store_choices(session)), fmt=fmt, crs=crs)
+
+
+def _name(*, fmt: str, crs: str | None = None, **view) -> str:
+    return export_filename(View(**view), fmt=fmt, crs=crs)
 
 
 @pytest.fixture
@@ -131,7 +141,7 @@ def _read_back(fmt: str, data: bytes) -> list[dict]:
 
 @pytest.mark.parametrize("fmt", ["geojson", "csv", "xlsx", "gpkg"])
 def test_export_reads_back_equal_to_the_stores_values(session, fmt: str) -> None:
-    data = export_view(session, fmt=fmt, **VIEW)
+    data = _export(session, fmt=fmt, **VIEW)
     expected = unit_values(session, "fibre_households", "2024", "2020", "commune")
     assert len(expected) == 82
     _assert_same(_read_back(fmt, data), expected)
@@ -139,7 +149,7 @@ def test_export_reads_back_equal_to_the_stores_values(session, fmt: str) -> None
 
 @pytest.mark.parametrize("fmt", ["geojson", "gpkg"])
 def test_geometry_is_the_full_resolution_boundary(sqlite_session, fmt: str) -> None:
-    data = export_view(sqlite_session, fmt=fmt, **VIEW)
+    data = _export(sqlite_session, fmt=fmt, **VIEW)
     frame = _read_geo(fmt, data).set_index("code")
     assert frame.crs.to_epsg() == 4326
     full = units_frame(sqlite_session, "2020", "commune", display=False).set_index("code")
@@ -150,7 +160,7 @@ def test_geometry_is_the_full_resolution_boundary(sqlite_session, fmt: str) -> N
 
 
 def test_all_indicators_one_row_per_unit_and_indicator(sqlite_session) -> None:
-    data = export_view(
+    data = _export(
         sqlite_session,
         fmt="csv",
         level="district",
@@ -174,19 +184,19 @@ def test_below_target_keeps_only_units_that_miss_it(sqlite_session) -> None:
     expected = unit_values(sqlite_session, "fibre_households", "2023", "2020", "commune")
     missing = expected[expected["met"].map(lambda m: m is False)]
     assert 0 < len(missing) < len(expected)  # 2023 has real gaps to find
-    rows = _read_back("csv", export_view(sqlite_session, fmt="csv", below_target=True, **view))
+    rows = _read_back("csv", _export(sqlite_session, fmt="csv", below_target=True, **view))
     _assert_same(rows, missing)
 
 
 def test_village_export_under_a_commune(sqlite_session) -> None:
-    data = export_view(
+    data = _export(
         sqlite_session,
         fmt="geojson",
         level="village",
         vintage="2020",
         period="2024",
         indicator="cashless_merchants",
-        parent_code="26677",
+        parent="26677",
     )
     doc = json.loads(data)
     expected = village_values(sqlite_session, "cashless_merchants", "2024", "2020", "26677")
@@ -218,7 +228,7 @@ def _positions(node: list) -> list[list[float]]:
 
 
 def test_geojson_follows_rfc_7946(sqlite_session) -> None:
-    data = export_view(sqlite_session, fmt="geojson", **VIEW)
+    data = _export(sqlite_session, fmt="geojson", **VIEW)
     doc = json.loads(data)
     assert doc["type"] == "FeatureCollection"
     assert "crs" not in doc
@@ -243,7 +253,7 @@ def test_geojson_follows_rfc_7946(sqlite_session) -> None:
 
 
 def test_geojson_carries_attribution_licence_and_synthetic_warning(sqlite_session) -> None:
-    doc = json.loads(export_view(sqlite_session, fmt="geojson", **VIEW))
+    doc = json.loads(_export(sqlite_session, fmt="geojson", **VIEW))
     layer = sqlite_session.scalars(
         select(Layer).where(Layer.vintage_key == "2020", Layer.level == "commune")
     ).one()
@@ -254,7 +264,7 @@ def test_geojson_carries_attribution_licence_and_synthetic_warning(sqlite_sessio
     assert meta["view"] == {
         **VIEW,
         "all_indicators": False,
-        "parent_code": None,
+        "parent": None,
         "below_target": False,
     }
     assert [i["key"] for i in meta["indicators"]] == ["fibre_households"]
@@ -282,8 +292,8 @@ def test_formula_cells_come_out_inert_in_csv_and_xlsx(sqlite_store_url: str, tmp
     )
     import_file(engine, upload, "officer")  # stored as given; the export must defuse it
     with session_factory(engine)() as session:
-        csv_data = export_view(session, fmt="csv", parent_code="747", **VIEW)
-        xlsx_data = export_view(session, fmt="xlsx", parent_code="747", **VIEW)
+        csv_data = _export(session, fmt="csv", parent="747", **VIEW)
+        xlsx_data = _export(session, fmt="xlsx", parent="747", **VIEW)
     engine.dispose()
 
     rows = {r["code"]: r for r in _read_back("csv", csv_data)}
@@ -322,7 +332,7 @@ def test_neutralise_keeps_numbers_numeric() -> None:
 
 
 def test_xlsx_has_a_metadata_sheet(sqlite_session) -> None:
-    book = load_workbook(io.BytesIO(export_view(sqlite_session, fmt="xlsx", **VIEW)))
+    book = load_workbook(io.BytesIO(_export(sqlite_session, fmt="xlsx", **VIEW)))
     assert book.sheetnames == ["data", "metadata"]
     rows = [
         [c for c in row if c is not None] for row in book["metadata"].iter_rows(values_only=True)
@@ -342,7 +352,7 @@ def test_xlsx_has_a_metadata_sheet(sqlite_session) -> None:
 
 
 def test_gpkg_in_vn2000_tm3_107_45(sqlite_session) -> None:
-    data = export_view(sqlite_session, fmt="gpkg", crs="vn2000-tm3-10745", **VIEW)
+    data = _export(sqlite_session, fmt="gpkg", crs="vn2000-tm3-10745", **VIEW)
     frame = _read_gpkg(data)
     assert frame.crs.to_epsg() == 5899  # VN-2000 / TM-3 107-45
     x, y = frame.geometry.union_all().centroid.coords[0]
@@ -359,23 +369,20 @@ def test_gpkg_in_vn2000_tm3_107_45(sqlite_session) -> None:
     )
     got = frame.set_index("code").geometry.loc[full.index].values
     assert float(np.max(shapely.hausdorff_distance(got, expected))) < 1e-3  # metres
-    name = export_filename(fmt="gpkg", crs="vn2000-tm3-10745", **VIEW)
+    name = _name(fmt="gpkg", crs="vn2000-tm3-10745", **VIEW)
     assert name == "dxmap_fibre_households_commune_2024_v2020_vn2000-tm3-10745.gpkg"
 
 
 def test_filenames_say_what_is_inside() -> None:
+    assert _name(fmt="geojson", **VIEW) == "dxmap_fibre_households_commune_2024_v2020.geojson"
     assert (
-        export_filename(fmt="geojson", **VIEW)
-        == "dxmap_fibre_households_commune_2024_v2020.geojson"
-    )
-    assert (
-        export_filename(
+        _name(
             fmt="csv",
             level="village",
             vintage="2025-07",
             period="2025",
             all_indicators=True,
-            parent_code="26506",
+            parent="26506",
             below_target=True,
         )
         == "dxmap_all-indicators_village_in-26506_2025_v2025-07_below-target.csv"
@@ -390,17 +397,19 @@ def test_filenames_say_what_is_inside() -> None:
         ({"vintage": "2025-07", "level": "district"}, "level"),
         ({"period": "24"}, "period"),
         ({"indicator": "nope"}, "indicator"),
-        ({"parent_code": "99999"}, "parent_code"),
-        ({"fmt": "shp"}, "fmt"),
+        ({"parent": "99999"}, "parent"),
+        ({"parent": "26506"}, "parent"),  # a commune holds no communes
+        ({"fmt": "shp"}, "format"),
         ({"fmt": "geojson", "crs": "vn2000-tm3-10745"}, "crs"),
         ({"fmt": "gpkg", "crs": "EPSG:0"}, "crs"),
     ],
 )
 def test_bad_parameters_name_the_parameter(sqlite_session, change: dict, parameter: str) -> None:
     kwargs = {"fmt": "csv", **VIEW, **change}
-    with pytest.raises(ExportError) as caught:
-        export_view(sqlite_session, **kwargs)
+    with pytest.raises(ViewError) as caught:
+        _export(sqlite_session, **kwargs)
     assert caught.value.parameter == parameter
+    assert caught.value.not_found is (change.get("parent") == "99999")
 
 
 # --------------------------------------------------------------------------- crosswalk
@@ -426,7 +435,7 @@ def test_2024_values_on_2025_07_equal_the_crosswalk_sum_of_predecessors(
         sums = linked.groupby("code_2025_07")[["numerator", "denominator", "value"]].sum()
         rows = _read_back(
             "csv",
-            export_view(
+            _export(
                 session, fmt="csv", level="commune", vintage="2025-07", period="2024", indicator=key
             ),
         )

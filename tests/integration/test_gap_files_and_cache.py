@@ -19,6 +19,7 @@ from geodata.exports.gaps import export_gaps, gaps_filename
 from geodata.service.analysis import AnalysisCache
 from geodata.service.map_service import MapService
 from geodata.store.models import Village
+from geodata.view import View
 from layers import ids
 
 GAPS = {
@@ -80,7 +81,9 @@ def test_the_gap_register_files_hold_exactly_the_register(store_engine) -> None:
     uncovered = _uncovered(store_engine)
     with Session(store_engine) as session:
         register = gap_register(session, *GAPS.values())
-        files = {fmt: export_gaps(session, fmt=fmt, **GAPS) for fmt in ("csv", "xlsx", "geojson")}
+        files = {
+            fmt: export_gaps(session, View(**GAPS), fmt=fmt) for fmt in ("csv", "xlsx", "geojson")
+        }
     assert set(register["code"]) == uncovered
     table = list(csv.DictReader(io.StringIO(files["csv"].decode("utf-8-sig"))))
     assert {row["code"] for row in table} == uncovered
@@ -99,7 +102,7 @@ def test_the_gap_register_files_hold_exactly_the_register(store_engine) -> None:
         round(first["lon"], 6),
         round(first["lat"], 6),
     ]
-    name = gaps_filename(fmt="csv", **GAPS)
+    name = gaps_filename(View(**GAPS), fmt="csv")
     assert name == "dxmap-gaps_mobile_broadband_villages_village_2023_v2020_below-target.csv"
 
 
@@ -107,8 +110,8 @@ def test_the_gap_xlsx_is_headed_in_vietnamese_and_the_csv_keeps_the_contract_key
     store_engine,
 ) -> None:
     with Session(store_engine) as session:
-        csv_data = export_gaps(session, fmt="csv", **GAPS)
-        book = load_workbook(io.BytesIO(export_gaps(session, fmt="xlsx", **GAPS)))
+        csv_data = export_gaps(session, View(**GAPS), fmt="csv")
+        book = load_workbook(io.BytesIO(export_gaps(session, View(**GAPS), fmt="xlsx")))
     keys = next(csv.reader(io.StringIO(csv_data.decode("utf-8-sig"))))
     assert keys[:3] == ["code", "name", "level"] and "shortfall" in keys
     header = [cell.value for cell in book["data"][1]]
@@ -125,8 +128,8 @@ def test_gap_files_are_safe_against_formula_injection(store_engine) -> None:
     with Session(store_engine) as session, session.begin():
         session.execute(update(Village).where(Village.code == code).values(name="=1+2"))
     with Session(store_engine) as session:
-        data = export_gaps(session, fmt="csv", **GAPS)
-        book = load_workbook(io.BytesIO(export_gaps(session, fmt="xlsx", **GAPS)))
+        data = export_gaps(session, View(**GAPS), fmt="csv")
+        book = load_workbook(io.BytesIO(export_gaps(session, View(**GAPS), fmt="xlsx")))
     rows = {r["code"]: r for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))}
     assert rows[code]["name"] == "'=1+2"
     cells = [c for row in book["data"].iter_rows() for c in row if c.value == "'=1+2"]
@@ -138,7 +141,7 @@ def test_a_selected_unit_narrows_the_file_to_its_row(store_engine) -> None:
         params = {**GAPS, "level": "commune", "indicator": "fibre_households"}
         every = gap_register(session, *params.values())
         one = every.iloc[0]["code"]
-        data = export_gaps(session, fmt="csv", code=one, **params)
+        data = export_gaps(session, View(**params), fmt="csv", code=one)
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [r["code"] for r in rows] == [one]
 

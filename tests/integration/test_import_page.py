@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.factory import create_app
 from app.settings import Settings
-from app.web_models import AuditEntry
+from app.web.models import AuditEntry
 from geodata.store.engine import make_engine
 from geodata.store.models import ImportBatch, Observation
 from tests.integration.test_accounts import add_user, make_viewer, sign_in, token
@@ -198,7 +198,7 @@ def test_preview_commit_nothing_changed_and_rollback(editor, sqlite_store_url) -
 
 
 def test_a_village_register_upload_is_not_taken_for_values(editor, sqlite_store_url) -> None:
-    from app.import_page import importers
+    from app.web.import_page import importers
 
     page = editor.get("/import/")
     data = {

@@ -7,6 +7,8 @@ import json
 import re
 
 import pytest
+from openapi_spec_validator import validate as validate_spec
+from openapi_spec_validator.validation import OpenAPIV30SpecValidator
 
 from app.factory import create_app
 from app.settings import Settings
@@ -58,6 +60,8 @@ def test_api_docs_read_the_same_endpoints_as_openapi_written_for_swagger_ui(clie
     assert spec["paths"].keys() == original["paths"].keys()
     text = json.dumps(spec)
     assert '"null"' not in text and '"const"' not in text
+    validate_spec(spec, cls=OpenAPIV30SpecValidator)  # what Swagger UI 4 reads
+    assert spec["components"]["parameters"] == original["components"]["parameters"]
 
 
 def test_the_page_links_to_the_api_documentation(client) -> None:

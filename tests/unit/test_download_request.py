@@ -9,7 +9,8 @@ import pytest
 
 from callbacks.downloads import control_options, download, export_request
 from callbacks.map_view import map_frame
-from geodata.exports.write import ExportError
+from geodata.areas.manifest import load_area
+from geodata.view import Choices, View, ViewError
 
 BOX = [[10.4, 107.0], [10.6, 107.2]]
 CON_DAO_BOX = [[8.6, 106.5], [8.8, 106.7]]
@@ -50,8 +51,15 @@ TREES = {
 }
 
 
+CHOICES = Choices(
+    indicators=("fibre_households", "community_tech_teams"),
+    vintages=tuple(load_area("brvt").vintages),
+    unit_level=lambda vintage, code: TREES[vintage].get(code, {}).get("level"),
+)
+
+
 class FakeService:
-    """The unit tree of ``map_frame`` and a recording export."""
+    """The unit tree of ``map_frame``, the view's choices and a recording export."""
 
     def __init__(self, error: Exception | None = None) -> None:
         self.error = error
@@ -77,8 +85,11 @@ class FakeService:
             code = TREES[vintage][code]["parent_code"]
         return chain[::-1]
 
-    def export(self, **view: Any) -> bytes:
-        self.calls.append(view)
+    def view_choices(self) -> Choices:
+        return CHOICES
+
+    def export(self, view: View, *, fmt: str, crs: str | None = None) -> bytes:
+        self.calls.append({"view": view, "fmt": fmt, "crs": crs})
         if self.error is not None:
             raise self.error
         return b"code,name\r\n"
@@ -97,24 +108,26 @@ def _state(**overrides: Any) -> dict[str, Any]:
 
 
 def _request(state: dict[str, Any], **choices: Any) -> dict[str, Any]:
-    return export_request(state, map_frame(state, FakeService()), **choices)
+    return export_request(state, map_frame(state, FakeService()), CHOICES, **choices)
 
 
-def _where(request: dict[str, Any]) -> tuple[str, str | None]:
-    return request["level"], request["parent_code"]
+def _where(request: dict[str, Any]) -> tuple[str | None, str | None]:
+    return request["view"].level, request["view"].parent
 
 
 def test_the_province_view_exports_its_districts() -> None:
     request = _request(_state(), fmt="csv")
     assert request == {
+        "view": View(
+            level="district",
+            vintage="2020",
+            period="2024",
+            indicator="fibre_households",
+            all_indicators=False,
+            parent="77",
+            below_target=False,
+        ),
         "fmt": "csv",
-        "level": "district",
-        "vintage": "2020",
-        "period": "2024",
-        "indicator": "fibre_households",
-        "all_indicators": False,
-        "parent_code": "77",
-        "below_target": False,
         "crs": None,
     }
 
@@ -141,9 +154,9 @@ def test_selecting_the_root_is_the_whole_area() -> None:
 
 
 def test_all_indicators_and_below_target_follow_the_choices() -> None:
-    request = _request(_state(period="2023"), scope="all", below_target=True)
-    assert request["indicator"] is None and request["all_indicators"] is True
-    assert request["below_target"] is True and request["period"] == "2023"
+    view = _request(_state(period="2023"), scope="all", below_target=True)["view"]
+    assert view.indicator is None and view.all_indicators is True
+    assert view.below_target is True and view.period == "2023"
 
 
 def test_the_coordinate_system_applies_to_geopackage_only() -> None:
@@ -153,8 +166,14 @@ def test_the_coordinate_system_applies_to_geopackage_only() -> None:
 
 
 def test_a_view_that_draws_nothing_is_an_export_error() -> None:
-    with pytest.raises(ExportError):
-        export_request(_state(), {"level": None, "parent": None, "leaf": None})
+    with pytest.raises(ViewError):
+        export_request(_state(), {"level": None, "parent": None, "leaf": None}, CHOICES)
+
+
+def test_a_forged_view_state_is_refused_naming_the_parameter() -> None:
+    with pytest.raises(ViewError) as caught:
+        _request(_state(indicator="no_such_indicator"))
+    assert caught.value.parameter == "indicator"
 
 
 def test_download_sends_the_export_under_a_name_that_says_what_is_inside() -> None:
@@ -169,7 +188,7 @@ def test_download_sends_the_export_under_a_name_that_says_what_is_inside() -> No
 
 
 def test_an_export_error_becomes_a_visible_message_not_a_crash() -> None:
-    service = FakeService(ExportError("period", "no values for 2025-H1 on vintage 2020"))
+    service = FakeService(ViewError("period", "no values for 2025-H1 on vintage 2020"))
     data, message = download(_state(lang="en"), {"fmt": "xlsx"}, service)
     assert data is None
     assert message.role == "alert"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from app.security import SafeDash
+from app.web.security import SafeDash
 
 
 def scripts(app: dash.Dash) -> list[str]:

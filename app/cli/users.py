@@ -1,4 +1,4 @@
-"""The ``dxmap`` commands that set things up: ``init``, ``serve``, ``user add``, ``user list``."""
+"""``dxmap user add NAME`` and ``dxmap user list``: editors (import, roll back) and viewers."""
 
 from __future__ import annotations
 
@@ -8,51 +8,32 @@ import logging
 import sys
 from datetime import UTC, datetime
 
-from app.cli_store import EXIT_OK, CliError, load_settings, open_store, redacted
+from app.cli.store import EXIT_OK, CliError, load_settings, open_store
 
 log = logging.getLogger("dxmap")
 
 MIN_PASSWORD_LENGTH = 8
 
 
-def cmd_init(args: argparse.Namespace) -> int:
-    from app.area import settings_area
-    from geodata.bootstrap import init_store
-    from geodata.store.engine import make_engine
-
-    settings = load_settings()
-    settings.require_geodata_dir()
-    area = settings_area(settings)
-    engine = make_engine(settings.database_url)
-    try:
-        report = init_store(engine, area, with_demo=not args.no_demo)
-    finally:
-        engine.dispose()
-    for step in report.steps:
-        log.info("%s", step)
-    if report.findings:
-        log.info("%d boundary check finding(s), listed above", len(report.findings))
-    log.info("store ready: %s", redacted(settings.database_url))
-    return EXIT_OK
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    settings = load_settings()
-    overrides: dict[str, object] = {}
-    if args.host:
-        overrides["host"] = args.host
-    if args.port is not None:
-        overrides["port"] = args.port
-    if args.workers is not None:
-        overrides["workers"] = args.workers
-    if overrides:
-        settings = replace(settings, **overrides)  # type: ignore[arg-type]
-    from app.server import serve  # lazily: building the app is the serve command's job
-
-    serve(settings, workers=settings.workers, dev=args.dev)
-    return EXIT_OK
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add the ``user`` command group to the ``dxmap`` parser."""
+    p = sub.add_parser("user", help="manage users: editors (import, roll back) and viewers")
+    user_sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    q = user_sub.add_parser("add", help="add a user (an editor unless --role viewer)")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin's first line"
+    )
+    q.add_argument("--replace", action="store_true", help="set a new password for an existing user")
+    q.add_argument(
+        "--role",
+        choices=("editor", "viewer"),
+        help="editor (may import and roll back; the default for a new user) or viewer (may sign "
+        "in and view, which DXMAP_PRIVATE=1 requires); --replace keeps the role unless given",
+    )
+    q.set_defaults(func=cmd_user_add)
+    q = user_sub.add_parser("list", help="list users with their role (NAME<TAB>ROLE)")
+    q.set_defaults(func=cmd_user_list)
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -70,7 +51,7 @@ def _read_password(args: argparse.Namespace) -> str:
 def cmd_user_add(args: argparse.Namespace) -> int:
     from werkzeug.security import generate_password_hash
 
-    from app.web_models import ROLE_EDITOR, UserRole
+    from app.web.models import ROLE_EDITOR, UserRole
     from geodata.store.engine import transaction
     from geodata.store.models import User
 
@@ -100,7 +81,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from app.web_models import ROLE_EDITOR, UserRole
+    from app.web.models import ROLE_EDITOR, UserRole
     from geodata.store.engine import session_factory
     from geodata.store.models import User
 

@@ -16,8 +16,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from app.negotiate import wants_html
-from app.texts import tr
+from app.web.negotiate import wants_html
+from app.web.texts import tr
 from geodata.store.models import Unit
 
 log = logging.getLogger(__name__)

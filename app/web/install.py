@@ -12,12 +12,12 @@ import dash
 from sqlalchemy import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.auth import install_auth
-from app.callback_guard import install_callback_guard, one_of, text, texts, view_state
-from app.import_page import install_import_page
-from app.outage import install_outage_handling
-from app.security import install_security
 from app.settings import Settings
+from app.web.auth import install_auth
+from app.web.callback_guard import install_callback_guard, one_of, text, texts, view_state
+from app.web.import_page import install_import_page
+from app.web.outage import install_outage_handling
+from app.web.security import install_security
 from callbacks.view_state import MAX_COMPARE, QUERY_KEYS, Choices
 from layers import ids
 from layers.panels import TABS

@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Response
 
-from geodata.values.cells import plain
+from geodata.exports.cells import plain, plain_number
+from geodata.exports.rows import NUMERIC_COLUMNS
 from geodata.values.columns import UNIT_COLUMNS
 
 JSON = "application/json"
@@ -39,11 +40,21 @@ def json_response(payload: Any, status: int = 200, mimetype: str = JSON) -> Resp
     return Response(body.encode("utf-8"), status=status, mimetype=mimetype)
 
 
+def _cell(column: str, value: Any) -> Any:
+    # Numbers as the GeoJSON export writes them: a whole number is an int (98697, not 98697.0).
+    return plain_number(value) if column in NUMERIC_COLUMNS else plain(value)
+
+
 def items_of(frame: Any) -> list[dict[str, Any]]:
-    """Turn a values frame into API items: the contract columns, then the known extras."""
+    """Turn a values frame into API items: the contract columns, then the known extras.
+
+    Counts are whole numbers (the export rows' count columns), and so are the numbers of
+    ``value``, ``numerator``, ``denominator`` and ``target`` when whole, as in the GeoJSON
+    export of the same view.
+    """
     columns = [*ITEM_FIELDS, *(c for c in ITEM_EXTRAS if c in frame.columns)]
     records = frame.reindex(columns=columns).to_dict(orient="records")
-    return [{key: plain(value) for key, value in record.items()} for record in records]
+    return [{key: _cell(key, value) for key, value in record.items()} for record in records]
 
 
 def provenance_summary(items: list[dict[str, Any]]) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""The ``dxmap`` commands that move data: ``import``, ``rollback``, ``batches``, ``export``."""
+"""The ``dxmap`` commands of value imports: ``import FILE``, ``rollback BATCH_ID``, ``batches``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,51 @@ import logging
 import sys
 from pathlib import Path
 
-from app.cli_store import EXIT_OK, CliError, default_user, load_settings, open_store
+from app.cli.store import EXIT_OK, CliError, default_user, load_settings, open_store
 
 log = logging.getLogger("dxmap")
+
+#: The largest batch id (a 32-bit signed integer; geodata.imports.rollback.MAX_BATCH_ID).
+MAX_BATCH_ID = 2**31 - 1
+
+
+def _batch_id(text: str) -> int:
+    if len(text) > 40:
+        raise argparse.ArgumentTypeError(f"a batch id is a whole number, got {text[:40]!r}…")
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a batch id is a whole number, got {text!r}") from None
+    if not 0 < value <= MAX_BATCH_ID:
+        raise argparse.ArgumentTypeError(
+            f"a batch id is a whole number from 1 to {MAX_BATCH_ID:,}, got {text}"
+        )
+    return value
+
+
+def add_import_parser(sub: argparse._SubParsersAction) -> None:
+    """Add ``import`` to the ``dxmap`` parser."""
+    p = sub.add_parser(
+        "import",
+        help="validate a CSV/XLSX of values and commit it as one batch (nothing on any error)",
+    )
+    p.add_argument("file", metavar="FILE", help="CSV (UTF-8) or XLSX file")
+    p.add_argument("--user", help="who imports (recorded in the batch; default the login name)")
+    p.add_argument("--note", help="free text kept with the batch")
+    p.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+    p.set_defaults(func=cmd_import)
+
+
+def add_batch_parsers(sub: argparse._SubParsersAction) -> None:
+    """Add ``rollback`` and ``batches`` to the ``dxmap`` parser."""
+    p = sub.add_parser("rollback", help="undo a committed import batch")
+    p.add_argument("batch_id", metavar="BATCH_ID", type=_batch_id)
+    p.add_argument("--user", help="who rolls back (recorded in the batch)")
+    p.set_defaults(func=cmd_rollback)
+
+    p = sub.add_parser("batches", help="list import batches, newest first")
+    p.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    p.set_defaults(func=cmd_batches)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -102,45 +144,4 @@ def cmd_batches(args: argparse.Namespace) -> int:
             )
         )
     sys.stdout.write("\n".join(lines) + "\n")
-    return EXIT_OK
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from geodata.exports.write import ExportError, export_filename, export_view, write_export
-    from geodata.store.engine import session_factory
-
-    if args.crs and args.format != "gpkg":
-        raise CliError("--crs applies to --format gpkg only (GeoJSON is WGS 84 by RFC 7946)")
-    settings = load_settings()
-    view = {
-        "level": args.level,
-        "vintage": args.vintage,
-        "period": args.period,
-        "indicator": args.indicator,
-        "all_indicators": args.all_indicators,
-        "parent_code": args.parent,
-        "below_target": args.below_target,
-        "crs": args.crs,
-    }
-    engine = open_store(settings)
-    try:
-        with session_factory(engine)() as session:
-            try:
-                data = export_view(session, fmt=args.format, **view)
-            except ExportError as exc:
-                raise CliError(str(exc)) from exc
-    finally:
-        engine.dispose()
-    target = args.output
-    if target == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return EXIT_OK
-    path = Path(target)
-    if path.is_dir():
-        path = path / export_filename(fmt=args.format, **view)
-    if not path.parent.is_dir():
-        raise CliError(f"{path.parent}: no such directory")
-    write_export(path, data)  # atomic: never a half-written file under the final name
-    log.info("wrote %s (%s bytes)", path, f"{len(data):,}")
     return EXIT_OK

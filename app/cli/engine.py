@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from app.cli_store import EXIT_ERROR, EXIT_OK, CliError, load_settings, open_store, redacted
+from app.cli.store import EXIT_ERROR, EXIT_OK, CliError, load_settings, open_store, redacted
 
 log = logging.getLogger("dxmap")
 

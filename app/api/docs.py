@@ -12,10 +12,10 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from flask import Blueprint, Response, abort, send_from_directory
+from flask import Blueprint, Response, abort, request, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
-from app.openapi import build_openapi
+from app.api.factory import ApiFactory
 
 DOCS_PATH = "/api/v1/docs"
 SWAGGER_FILES = ("swagger-ui.css", "swagger-ui-bundle.js")
@@ -43,17 +43,33 @@ PAGE = """<!doctype html>
 """
 
 
+def _nullable(out: dict[str, Any]) -> dict[str, Any]:
+    """``anyOf: [X, {type: null}]`` (pydantic's ``X | None``) as 3.0's ``X`` + ``nullable``."""
+    options = out.get("anyOf")
+    if not isinstance(options, list) or {"type": "null"} not in options:
+        return out
+    kept = [option for option in options if option != {"type": "null"}]
+    rest = {key: value for key, value in out.items() if key != "anyOf"}
+    if len(kept) == 1 and "$ref" in kept[0]:
+        return {**rest, "allOf": kept, "nullable": True}  # 3.0 ignores a $ref's siblings
+    if len(kept) == 1:
+        return {**rest, **kept[0], "nullable": True}
+    return {**rest, "anyOf": kept, "nullable": True}
+
+
 def as_openapi_30(node: Any) -> Any:
     """Return an OpenAPI 3.1 document written as 3.0 (Swagger UI 4 reads 3.0 only).
 
-    Only what this API's document uses is rewritten: ``type: [T, "null"]`` becomes
-    ``type: T, nullable: true`` and ``const: X`` becomes ``enum: [X]``.
+    Only what this API's document uses is rewritten: ``X | None`` (``anyOf`` with
+    ``{type: null}``, or ``type: [T, "null"]``) becomes ``X`` with ``nullable: true`` and
+    ``const: X`` becomes ``enum: [X]``; the info's summary (3.1) joins its description and the
+    licence keeps its name only.
     """
     if isinstance(node, list):
         return [as_openapi_30(item) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: as_openapi_30(value) for key, value in node.items()}
+    out = _nullable({key: as_openapi_30(value) for key, value in node.items()})
     types = out.get("type")
     if isinstance(types, list):
         kept = [t for t in types if t != "null"]
@@ -64,25 +80,26 @@ def as_openapi_30(node: Any) -> Any:
         out["enum"] = [out.pop("const")]
     if isinstance(out.get("openapi"), str):
         out["openapi"] = "3.0.3"
+        info = {key: value for key, value in out["info"].items() if key != "summary"}  # 3.1
+        info["description"] = f"{out['info']['summary']}\n\n{info['description']}"
+        out["info"] = {**info, "license": {"name": info["license"]["name"]}}  # no identifier
     return out
 
 
-def _endpoint_list(api: str) -> str:
-    items = []
-    for path, item in build_openapi(api)["paths"].items():
-        summary = (item.get("get") or {}).get("summary", "")
-        items.append(f"<li><code>GET {escape(api + path)}</code> {escape(summary)}</li>")
-    return "".join(items)
+def _endpoint_list(api_url: str, api: ApiFactory) -> str:
+    return "".join(
+        f"<li><code>GET {escape(api_url + op.path)}</code> {escape(op.summary)}</li>"
+        for op in api.operations
+    )
 
 
-def make_docs_blueprint(home: str = "/") -> Blueprint:
-    """Return the blueprint of the API documentation page and its files."""
+def make_docs_blueprint(api: ApiFactory, home: str = "/") -> Blueprint:
+    """Return the blueprint of the documentation page of ``api`` and its files."""
     bp = Blueprint("dxmap_api_docs", __name__)
-    api = home.rstrip("/") + "/api/v1"
+    api_url = home.rstrip("/") + api.prefix
     docs = home.rstrip("/") + DOCS_PATH
-    page = PAGE.format(docs=docs, api=api, home=home, endpoints=_endpoint_list(api))
-    own = resources.files("app") / "static"
-    spec = as_openapi_30(build_openapi(api))
+    page = PAGE.format(docs=docs, api=api_url, home=home, endpoints=_endpoint_list(api_url, api))
+    own = resources.files("app.api") / "static"
 
     @bp.get(DOCS_PATH)
     def docs_page() -> Response:
@@ -90,6 +107,8 @@ def make_docs_blueprint(home: str = "/") -> Blueprint:
 
     @bp.get(f"{DOCS_PATH}/openapi-3.0.json")
     def docs_spec() -> Response:
+        document, _, _ = api.document_of(request.script_root + api.prefix)
+        spec = as_openapi_30(document)
         return Response(json.dumps(spec, ensure_ascii=False), mimetype="application/json")
 
     @bp.get(f"{DOCS_PATH}/<name>")

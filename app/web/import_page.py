@@ -36,9 +36,9 @@ from flask_login import current_user
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.auth import editor_required, page_lang
-from app.texts import tr
-from app.web_models import AuditEntry
+from app.web.auth import editor_required, page_lang
+from app.web.models import AuditEntry
+from app.web.texts import tr
 from geodata.areas.vintages import stored_vintages
 from geodata.exports.cells import neutralise_cell
 from geodata.imports import (

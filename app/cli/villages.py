@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from app.cli_store import EXIT_OK, CliError, default_user, load_settings, open_store
+from app.cli.store import EXIT_OK, CliError, default_user, load_settings, open_store
 
 log = logging.getLogger("dxmap")
 

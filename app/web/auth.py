@@ -6,7 +6,7 @@
   reads; a cross-site page cannot send its JSON body without a CORS preflight) and the
   read-only API (its POSTs answer 405).
 - Flask-Limiter limits sign-in attempts per client address, counted in the store
-  (:mod:`app.rate_limit`): every worker and server of one store shares the count.
+  (:mod:`app.web.rate_limit`): every worker and server of one store shares the count.
 - Users are those of ``dxmap user add``; a row in ``app_user_role`` may make one a ``viewer``
   (no row: ``editor``, as the command says). Passwords are checked with werkzeug's
   ``check_password_hash`` (scrypt for hashes made by ``dxmap user add``).
@@ -46,10 +46,10 @@ from werkzeug.security import check_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app import rate_limit
-from app.negotiate import wants_html
-from app.texts import lang_of, tr
-from app.web_models import ROLE_EDITOR, UserRole
+from app.web import rate_limit
+from app.web.models import ROLE_EDITOR, UserRole
+from app.web.negotiate import wants_html
+from app.web.texts import lang_of, tr
 from geodata.store.models import User
 
 log = logging.getLogger(__name__)
