@@ -61,7 +61,7 @@ def test_an_unknown_output_name_is_an_error_not_a_silent_drop() -> None:
     with pytest.raises(UnknownOutputError, match="legnd"):
         outputs_by_name(declared, {"legnd": "typo"})
     # Not one of the errors the callback guard answers 400 for (a bad input): it is a bug.
-    from app.callback_guard import INPUT_ERRORS
+    from app.web.callback_guard import INPUT_ERRORS
 
     assert not issubclass(UnknownOutputError, INPUT_ERRORS)
 
