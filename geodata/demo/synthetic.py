@@ -28,7 +28,8 @@ from geodata.areas.text import search_key
 from geodata.areas.vintages import vintage_for_period
 from geodata.demo.places import Leaves, distance_to, read_leaves, remoteness, sample_points
 from geodata.demo.synthetic_values import indicator_rows
-from geodata.demo.write import PARENT_FIELDS, VILLAGE_FIELDS, insert_frame
+from geodata.demo.write import PARENT_FIELDS, VILLAGE_FIELDS
+from geodata.store.bulk import insert_frame
 from geodata.store.models import (
     OBSERVATION_FIELDS,
     Indicator,

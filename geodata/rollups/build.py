@@ -49,6 +49,7 @@ from geodata.rollups.partials import (
     link_parts,
 )
 from geodata.rollups.tree import children, depths, rebuild_closure
+from geodata.store.bulk import insert_frame
 from geodata.store.models import Indicator, Observation, Rollup, RollupScope, Target, VillageParent
 from geodata.values.aggregate import row_values
 
@@ -72,6 +73,8 @@ SHOWN_COLUMNS = (
     "published_source",
     "published_note",
 )
+#: Every column of a roll-up row, as written.
+ROLLUP_FIELDS = tuple(column.name for column in Rollup.__table__.columns)
 TARGET_COLUMNS = ("target", "comparator", "target_scope", "target_scope_vintage")
 PUBLISHED_COLUMNS = ("published_value", "published_source", "published_note")
 
@@ -384,10 +387,7 @@ def build_pair(ctx: _Context, indicator: str, period: str, *, replace: bool = Tr
             parts, errors = _unit_parts(ctx, kind, rows, vintages, spec.key)
         frame = _unit_frame(ctx, indicator, period, spec.key, parts)
         frame = _published(frame, published, kind, spec.key, hier.top_level())
-        records = _records(frame)
-        if records:
-            session.execute(insert(Rollup), records)
-        written += len(records)
+        written += insert_frame(session, Rollup, frame, ROLLUP_FIELDS)
         scopes = [
             {
                 "indicator_key": indicator,
