@@ -46,7 +46,7 @@ from bench.engine_client import Client  # noqa: E402
 from bench.report import machine, percentiles  # noqa: E402
 
 log = logging.getLogger("bench.engine")
-AREA = "vn"
+AREA = os.environ.get("DXMAP_BENCH_AREA", "vn")
 PG_ADMIN = "postgresql+psycopg://root@/postgres?host=/var/run/postgresql"
 
 
@@ -192,55 +192,47 @@ def _ask(client: Client, paths: list[str]) -> dict[str, Any]:
 
 def http_questions(client: Client, rng: random.Random) -> dict[str, Any]:
     """The API's and the map's questions, first time and warm."""
-    vintages = client.get("/api/v1/vintages")[1].json()["items"]
-    vintage = vintages[-1]["key"]
-    indicators = [i["key"] for i in client.get("/api/v1/indicators")[1].json()["items"]]
-    periods = sorted(
-        {p for i in client.get("/api/v1/indicators")[1].json()["items"] for p in i["periods"]}
-    )
-    provinces = [
-        u["code"]
-        for u in client.get(f"/api/v1/units?vintage={vintage}&level=province")[1].json()["items"]
-    ]
+    last = client.get("/api/v1/vintages")[1].json()["items"][-1]
+    vintage, levels = last["key"], last["levels"]
+    items = client.get("/api/v1/indicators")[1].json()["items"]
+    indicators = [i["key"] for i in items]
+    periods = sorted({p for i in items for p in i["periods"]})
+    # "a level of the country": the level below the root; "a province's": the leaves under one
+    # unit of it (at vn: the 34 provinces, and a province's communes).
+    upper, leaf = (levels[1], levels[-1]) if len(levels) > 2 else (levels[0], levels[-1])
+    units = client.get(f"/api/v1/units?vintage={vintage}&level={upper}")[1].json()["items"]
+    parents = [u["code"] for u in units]
+    pick = rng.sample(parents, min(6, len(parents)))
     out: dict[str, Any] = {}
     out["/api/v1/vintages, /indicators, /units"] = _ask(
         client,
         ["/api/v1/vintages", "/api/v1/indicators"]
-        + [
-            f"/api/v1/units?vintage={vintage}&level=commune&parent={p}"
-            for p in rng.sample(provinces, 6)
-        ],
+        + [f"/api/v1/units?vintage={vintage}&level={leaf}&parent={p}" for p in pick],
     )
     values = []
     for n in range(24):
-        key, period = (
-            indicators[n % len(indicators)],
-            periods[(n // len(indicators)) % len(periods)],
-        )
+        key = indicators[n % len(indicators)]
+        period = periods[(n // len(indicators)) % len(periods)]
         base = f"/api/v1/values?indicator={key}&period={period}&vintage={vintage}"
         values.append(
-            f"{base}&level=province"
+            f"{base}&level={upper}"
             if n % 2
-            else f"{base}&level=commune&parent={rng.choice(provinces)}"
+            else f"{base}&level={leaf}&parent={rng.choice(parents)}"
         )
-    out["/api/v1/values (a level, a province's communes)"] = _ask(client, values)
+    out[f"/api/v1/values ({upper}s, a {upper}'s {leaf}s)"] = _ask(client, values)
     loads, drills, first_loads, first_drills = [], [], [], []
     for n in range(12):
         key, period = indicators[n % len(indicators)], periods[n % len(periods)]
         search = f"?indicator={key}&period={period}&vintage={vintage}"
         first_loads.append(client.view(search)[0])
-        ms, _ = client.view(f"{search}&unit={rng.choice(provinces)}")
-        first_drills.append(ms)
+        first_drills.append(client.view(f"{search}&unit={parents[n % len(parents)]}")[0])
         loads.append(client.view(search)[0])
     for n in range(12):
         key, period = indicators[n % len(indicators)], periods[n % len(periods)]
-        drills.append(
-            client.view(f"?indicator={key}&period={period}&vintage={vintage}&unit={provinces[n]}")[
-                0
-            ]
-        )
+        search = f"?indicator={key}&period={period}&vintage={vintage}"
+        drills.append(client.view(f"{search}&unit={parents[n % len(parents)]}")[0])
     out["view callback: page load (server)"] = {"first": _ms(first_loads), "warm": _ms(loads)}
-    out["view callback: drill-down into a province (server)"] = {
+    out[f"view callback: drill-down into a {upper} (server)"] = {
         "first": _ms(first_drills),
         "warm": _ms(drills),
     }
@@ -281,12 +273,15 @@ def _villages(
     from sqlalchemy.orm import Session
 
     from geodata.store.engine import make_engine
-    from geodata.store.models import VillageParent
+    from geodata.store.models import VillageParent, Vintage
 
     engine = make_engine(url)
     with Session(engine) as session:
-        query = select(VillageParent.village_code, VillageParent.unit_code).order_by(
-            VillageParent.village_code
+        newest = session.scalars(select(Vintage.key).order_by(Vintage.valid_from.desc())).first()
+        query = (
+            select(VillageParent.village_code, VillageParent.unit_code)
+            .where(VillageParent.vintage_key == newest)
+            .order_by(VillageParent.village_code)
         )
         if commune:
             query = query.where(VillageParent.unit_code == commune)
@@ -295,15 +290,23 @@ def _villages(
     return [(r[0], r[1]) for r in rows]
 
 
+KINDS: dict[str, str] = {}  # indicator -> kind, read from the API
+
+
 def _csv(path: Path, villages: list[str], indicators: list[str], period: str, seed: int) -> int:
+    """Write an import file: every village x indicator, the value's shape by the kind."""
     rng = random.Random(seed)
-    lines = ["code,period,indicator,numerator,denominator"]
+    lines = ["code,period,indicator,numerator,denominator,value"]
     for key in indicators:
+        kind = KINDS.get(key, "ratio")
         for code in villages:
-            den = rng.randint(50, 900)
-            num = 1 if key == "mobile_broadband_villages" else rng.randint(0, den)
-            den = 1 if key == "mobile_broadband_villages" else den
-            lines.append(f"{code},{period},{key},{num},{den}")
+            if kind == "count":
+                lines.append(f"{code},{period},{key},,,{rng.randint(0, 3)}")
+            elif kind == "share_of_villages":
+                lines.append(f"{code},{period},{key},{rng.randint(0, 1)},1,")
+            else:
+                den = rng.randint(50, 900)
+                lines.append(f"{code},{period},{key},{rng.randint(0, den)},{den},")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(lines) - 1
 
@@ -312,6 +315,7 @@ def imports(served: Served, url: str, work: Path, periods: int | None) -> dict[s
     """Commit times; the first answers after an import on every worker; answers under load."""
     client = Client(served.base)
     items = client.get("/api/v1/indicators")[1].json()["items"]
+    KINDS.update({i["key"]: i["kind"] for i in items})
     indicators = [i["key"] for i in items if i["finest_level"] == "village"]
     period = sorted({p for i in items for p in i["periods"]})[-1]
     vintage = client.get("/api/v1/vintages")[1].json()["items"][-1]["key"]
