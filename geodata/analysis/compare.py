@@ -16,6 +16,7 @@ from geodata.analysis.lookup import require_unit
 from geodata.areas.unit_records import UnitRecord
 from geodata.catalogue.indicators import INDICATOR_LABEL_FIELDS, catalogue_frame
 from geodata.rollups.queries import unit_values
+from geodata.rollups.read import units_series
 from geodata.values.cells import as_floats, met_flags
 from geodata.values.columns import UNIT_COLUMNS
 
@@ -95,17 +96,14 @@ def compare_units(
     cells: dict[str, list[object]] = {
         cell_column(f, u.code): [] for u in units for f in CELL_FIELDS
     }
+    stored = units_series(session, vintage, [u.code for u in units], period)  # one read
     for key in catalogue["key"]:
-        try:
-            frame = unit_values(
-                session, key, period, vintage, level, codes=[u.code for u in units]
-            ).set_index("code")
-        except ValueError:
-            frame = pd.DataFrame(columns=["value", "target", "met"])
         for unit in units:
-            found = unit.code in frame.index
+            row = stored.get((unit.code, key, period))
+            if row is None and (unit.code, key, period) not in stored:
+                row = _fallback(session, key, period, vintage, level, unit.code)
             for field in CELL_FIELDS:
-                cell = frame.at[unit.code, field] if found else None
+                cell = None if row is None or isinstance(row, ValueError) else row[field]
                 cells[cell_column(field, unit.code)].append(cell)
     for unit in units:
         for field in ("value", "target"):
@@ -118,6 +116,17 @@ def compare_units(
     out.attrs["units"] = [{"code": u.code, "name": u.name, "level": u.level} for u in units]
     out.attrs.update(period=period, vintage=vintage, level=level)
     return out
+
+
+def _fallback(
+    session: Session, key: str, period: str, vintage: str, level: str, code: str
+) -> pd.Series | None:
+    """Return the row of a pair with no stored row (no values, no targets) as its level has it."""
+    try:
+        frame = unit_values(session, key, period, vintage, level, codes=[code])
+    except ValueError:
+        return None
+    return None if frame.empty else frame.iloc[0]
 
 
 def rank_values(values: pd.Series, direction: str = "higher") -> pd.Series:

@@ -34,6 +34,7 @@ from geodata.areas.hierarchy import load_hierarchy
 from geodata.catalogue.indicators import INDICATOR_LABEL_FIELDS, PILLARS, catalogue_frame
 from geodata.catalogue.scopes import unit_rules
 from geodata.catalogue.targets import is_met, load_targets
+from geodata.rollups.read import unit_series
 from geodata.store.models import LEVELS
 from geodata.values.cells import as_floats, as_number, nullable
 
@@ -180,10 +181,14 @@ def scorecard(session: Session, period: str, vintage: str, unit_code: str) -> pd
     value_columns = [c for c in SCORECARD_COLUMNS[head:-1] if c not in ("gap", "status")]
     records = []
     hier, cache = None, {}
+    stored = unit_series(session, vintage, unit.code, period)  # every indicator, one read
     for indicator in catalogue.to_dict("records"):
         record = {column: indicator[column] for column in INDICATOR_LABEL_FIELDS}
         try:
-            row = value_row(session, indicator["key"], period, unit)
+            found = stored.get((indicator["key"], period))
+            if isinstance(found, ValueError):
+                raise found
+            row = found if found is not None else value_row(session, indicator["key"], period, unit)
         except ValueError:
             row = None  # data of a later vintage cannot be split back onto this unit
         if row is not None:

@@ -41,6 +41,7 @@ from geodata.areas.crosswalk import crosswalk_path
 from geodata.areas.unit_records import UnitRecord
 from geodata.areas.vintages import period_bounds, stored_vintages, vintage_for_period
 from geodata.catalogue.indicators import INDICATOR_LABEL_FIELDS, catalogue_frame
+from geodata.rollups.read import unit_series
 from geodata.store.models import RollupScope, Vintage
 from geodata.values.cells import as_floats, met_flags, nullable
 
@@ -220,6 +221,16 @@ def trend(
     )
     indicators = catalogue.set_index("key")
     walk_cache: dict[str, pd.DataFrame] = {}
+    stored = unit_series(session, vintage, unit.code)  # the unit's every pair in one read
+
+    def own_row(key: str, period: str) -> pd.Series | None:
+        found = stored.get((key, period))
+        if found is None:
+            return value_row(session, key, period, unit)
+        if isinstance(found, ValueError):
+            raise found
+        return found  # type: ignore[return-value]
+
     records = []
     for key, period, period_vintage in periods[["indicator", "period", "period_vintage"]].values:
         entry = indicators.loc[key]
@@ -228,7 +239,7 @@ def trend(
         record.update(code=unit.code, name=unit.name, vintage=vintage, period=period)
         record.update(period_vintage=period_vintage, successor_code=None, successor_name=None)
         try:
-            row = value_row(session, key, period, unit)
+            row = own_row(key, period)
         except ValueError:
             row = None  # e.g. unit data of a later vintage: cannot be split back
         later = _successors(session, unit, period_vintage, walk_cache)

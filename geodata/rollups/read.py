@@ -206,6 +206,104 @@ def level_values(
     return out[list(UNIT_COLUMNS + UNIT_EXTRA_COLUMNS)].reset_index(drop=True)
 
 
+def unit_series(
+    session: Session, vintage: str, code: str, period: str | None = None
+) -> dict[tuple[str, str], object]:
+    """Return one unit's stored rows of every indicator and period (one read, for a trend).
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage, code : str
+        The unit.
+    period : str, optional
+        Only this period (a scorecard).
+
+    Returns
+    -------
+    dict
+        ``(indicator, period)`` → the unit's row (a ``pandas.Series`` with the columns of
+        :func:`level_values`), or the ``ValueError`` that level gives for that pair (a backward
+        crosswalk). Pairs without a stored row are absent.
+    """
+    return {
+        (indicator, p): row
+        for (_, indicator, p), row in units_series(session, vintage, [code], period).items()
+    }
+
+
+def units_series(
+    session: Session, vintage: str, codes: Collection[str], period: str | None = None
+) -> dict[tuple[str, str, str], object]:
+    """Return some units' stored rows of every indicator (and period), in one read.
+
+    Returns
+    -------
+    dict
+        ``(code, indicator, period)`` → the row or the ``ValueError`` of its level (see
+        :func:`unit_series`).
+
+    Raises
+    ------
+    ValueError
+        On a code that is not a unit of ``vintage``.
+    """
+    levels = dict(
+        session.execute(
+            select(Unit.code, Unit.level).where(
+                Unit.vintage_key == vintage, Unit.code.in_(sorted(codes))
+            )
+        ).all()
+    )
+    for code in codes:
+        if code not in levels:
+            raise ValueError(f"no unit {code!r} in vintage {vintage}")
+    kinds = dict(session.execute(select(Indicator.key, Indicator.kind)).all())
+    scope_query = select(
+        RollupScope.indicator_key,
+        RollupScope.period,
+        RollupScope.level,
+        RollupScope.data_level,
+        RollupScope.data_vintage,
+        RollupScope.error,
+    ).where(RollupScope.vintage_key == vintage, RollupScope.level.in_(set(levels.values())))
+    query = (
+        select(
+            Rollup.indicator_key,
+            Rollup.period,
+            *(getattr(Unit, f) for f in _UNIT_FIELDS),
+            *(getattr(Rollup, c) for c in SHOWN_COLUMNS),
+        )
+        .select_from(Unit)
+        .join(Rollup, and_(Rollup.vintage_key == Unit.vintage_key, Rollup.code == Unit.code))
+        .where(Unit.vintage_key == vintage, Unit.code.in_(sorted(codes)))
+    )
+    if period is not None:
+        scope_query = scope_query.where(RollupScope.period == period)
+        query = query.where(Rollup.period == period)
+    scopes = {(i, p, lv): rest for i, p, lv, *rest in session.execute(scope_query)}
+    rows = session.execute(query.order_by(Unit.code, Rollup.indicator_key, Rollup.period)).all()
+    out: dict[tuple[str, str, str], object] = {}
+    if not rows:
+        return out
+    frame = _frame([row[2:] for row in rows], "ratio")  # one code after another: stays in order
+    keys = [(row[2], row[0], row[1]) for row in sorted(rows, key=lambda r: r[2])]
+    found = [scopes.get((i, p, levels[c]), (None, None, None)) for c, i, p in keys]
+    frame["vintage"] = vintage
+    frame["indicator"] = [k[1] for k in keys]
+    frame["period"] = [k[2] for k in keys]
+    frame["data_level"] = [f[0] for f in found]
+    frame["data_vintage"] = [f[1] for f in found]
+    percent = frame["indicator"].map(lambda key: kinds.get(key) in PERCENT_KINDS).astype(bool)
+    frame["above_100"] = (frame["value"] > 100.0) & percent
+    frame = frame[list(UNIT_COLUMNS + UNIT_EXTRA_COLUMNS)]
+    for n, key in enumerate(keys):
+        error = found[n][2]
+        out[key] = ValueError(error) if error else frame.iloc[n]
+    return out
+
+
 def _stored_rules(
     session: Session, indicator: str, period: str, vintage: str, codes: list[str]
 ) -> dict[str, TargetRule | None]:
