@@ -25,7 +25,7 @@ class Service(Protocol):
     def units_index(self, vintage: str) -> dict[str, dict[str, Any]]: ...
     def child_level(self, vintage: str, code: str) -> str | None: ...
     def lineage(self, vintage: str, code: str | None) -> list[dict[str, Any]]: ...
-    def geometry_json(self, vintage: str, level: str, parent: str | None, lod: int = 1) -> Any: ...
+    def geometry_version(self, vintage: str) -> str: ...
     def villages_json(self, vintage: str, code: str) -> tuple[bytes, str]: ...
     def indicator(self, key: str) -> dict[str, Any] | None: ...
     def attribution(self, vintage: str) -> tuple[dict[str, Any], ...]: ...
@@ -113,7 +113,7 @@ def fitted_zoom(bounds: Any, pixels: int = MAP_PIXELS) -> float:
 
 
 def geometry_url(prefix: str, frame: Mapping[str, Any], service: Service) -> str | None:
-    """Return the cacheable URL of the frame's polygons (versioned by their ETag).
+    """Return the cacheable URL of the frame's polygons (versioned by the loaded boundaries).
 
     ``lod`` is the level of detail for the zoom the fit ends at; the browser switches band
     when the user zooms past :data:`~geodata.service.LOD_ZOOMS` (same ``v``, the display
@@ -121,9 +121,9 @@ def geometry_url(prefix: str, frame: Mapping[str, Any], service: Service) -> str
     """
     if not frame.get("level"):
         return None
-    _, etag = service.geometry_json(frame["vintage"], frame["level"], frame["parent"])
     lod = lod_for_zoom(fitted_zoom(frame.get("bounds")))
-    query = {"parent": frame["parent"] or "", "lod": lod, "v": etag[:12]}
+    version = service.geometry_version(frame["vintage"])  # no geometry is read to name it
+    query = {"parent": frame["parent"] or "", "lod": lod, "v": version}
     return f"{prefix}geo/{frame['vintage']}/{frame['level']}.geojson?{urlencode(query)}"
 
 

@@ -40,8 +40,10 @@ def register_geo_routes(server: Flask, service: MapService, prefix: str = "/") -
         return service.geometry_json(vintage, level, parent, lod)
 
     def version(vintage: str, level: str, parent: str | None) -> str:
-        """Every level of detail carries the display geometry's version (``v=``)."""
-        return body(vintage, level, parent, DEFAULT_LOD)[1][:12]
+        """Return the ``v=`` of a versioned URL: the loaded boundaries, or the points."""
+        if level == "villages":
+            return body(vintage, level, parent, DEFAULT_LOD)[1][:12]
+        return service.geometry_version(vintage)
 
     @lru_cache(maxsize=1024)
     def gzipped(vintage: str, level: str, parent: str | None, lod: int, etag: str) -> bytes:

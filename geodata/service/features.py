@@ -19,8 +19,11 @@ from sqlalchemy.orm import Session
 from geodata.areas.extent import main_land, part_boxes, split_parts
 from geodata.areas.hierarchy import village_points
 from geodata.store.geometry import from_wkb, units_frame
-from geodata.store.models import Unit
+from geodata.store.models import Layer, Unit
 
+#: Changes whenever this module changes how it draws polygons (tolerances, rounding, labels):
+#: part of every geometry URL's version, so browsers drop what an older dxmap drew.
+GEOMETRY_CODE_VERSION = "lod-1"
 COORD_DECIMALS = 5  # ~1 m: invisible on the map, and shared vertices round identically
 
 LOD_TOLERANCES = {0: 0.006, 1: None, 2: 0.0003}
@@ -253,3 +256,27 @@ def unit_main_bounds(session: Session, vintage: str, code: str) -> list[list[flo
         select(Unit.display_geometry).where(Unit.vintage_key == vintage, Unit.code == code)
     )
     return main_land(part_boxes(from_wkb(wkb))) if wkb is not None else None
+
+
+def geometry_version(session: Session, vintage: str) -> str:
+    """Return a token of the loaded boundary layers of ``vintage`` (files, load times, LODs).
+
+    Parameters
+    ----------
+    session : sqlalchemy.orm.Session
+        An open session.
+    vintage : str
+        Vintage key.
+
+    Returns
+    -------
+    str
+        12 hex digits; the same as long as the same files are loaded the same way.
+    """
+    rows = session.execute(
+        select(Layer.level, Layer.file_sha256, Layer.loaded_at)
+        .where(Layer.vintage_key == vintage)
+        .order_by(Layer.level)
+    ).all()
+    text = repr([tuple(map(str, row)) for row in rows] + [GEOMETRY_CODE_VERSION])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]

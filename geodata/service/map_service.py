@@ -106,6 +106,9 @@ class MapService:
         self.attribution: Callable[[str], tuple[dict[str, Any], ...]] = lru_cache(maxsize=8)(
             self._attribution
         )
+        self._geometry_version = lru_cache(maxsize=16)(
+            lambda _version, vintage: self._read(features.geometry_version, vintage)
+        )
         # The catalogue and the vintages change only with `dxmap init`; periods with imports.
         self._indicators = lru_cache(maxsize=1)(self._load_indicators)
         self._periods = lru_cache(maxsize=4)(lambda _version: self._load_periods())
@@ -127,6 +130,14 @@ class MapService:
     def _read(self, query: Callable[..., Any], *args: Any) -> Any:
         with Session(self.engine) as session:
             return query(session, *args)
+
+    def geometry_version(self, vintage: str) -> str:
+        """Return a short token naming the boundaries of ``vintage`` as loaded (no geometry read).
+
+        It changes when ``dxmap init`` loads another file (or the simplification changes): the
+        geometry URLs carry it, so a browser caches each level's polygons until then.
+        """
+        return self._geometry_version(self.data_version(), vintage)
 
     def villages(self, vintage: str, code: str) -> dict[str, Any]:
         """Return the village points lying directly in a unit (GeoJSON, current data)."""

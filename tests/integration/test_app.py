@@ -93,6 +93,21 @@ def test_a_versioned_geometry_url_is_cached_for_a_year(app, client) -> None:
     assert "immutable" in response.headers["Cache-Control"]
 
 
+def test_a_drill_down_names_its_geometry_without_reading_it(app, client) -> None:
+    """The view callback names the polygons' URL by the loaded boundaries' version: the
+    geometry itself is read only when the browser asks for it (one request, cached)."""
+    service = app.server.extensions["dxmap.service"]
+    view_callback(app, client, search="")
+    before = service.geometry.cache_info()
+    body = view_callback(app, client, search="?unit=750")
+    assert service.geometry.cache_info() == before  # not a single polygon read
+    url = body[ids.MAP_DATA]["data"]["layers"][ids.UNITS]["url"]
+    assert url.startswith("/geo/2020/commune.geojson?parent=750&lod=") and "&v=" in url
+    response = client.get(url)
+    assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"]
+    assert service.geometry.cache_info().misses == before.misses + 1
+
+
 def test_each_zoom_band_has_its_detail_and_neighbours_keep_one_border(client) -> None:
     import shapely
 
